@@ -1,0 +1,187 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDomain } from '../core/address.ts';
+
+/**
+ * The one configuration. Every key has an embedded default so that `npm start` needs nothing;
+ * a file (`missive.config.json` or $MISSIVE_CONFIG) and `MISSIVE_*` variables override it, in
+ * that order. Anything unknown or ill-typed stops the start with a message naming the key.
+ */
+export type Config = {
+  mode: 'development' | 'production';
+  dataDir: string;
+  databaseUrl: string;
+  blobsDir: string;
+  kekFile: string;
+  /** A key-encryption key given directly (base64), as production secrets managers do. */
+  kek: string;
+  /** Consent to generate the key-encryption key on first start (implied in development). */
+  allowKeyGeneration: boolean;
+  domain: string;
+  httpHost: string;
+  httpPort: number;
+  devOutbox: boolean;
+  demoSeed: boolean;
+  maxAttachmentBytes: number;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  retentionDays: number;
+  retentionIntervalMinutes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+type Kind = 'string' | 'integer' | 'boolean' | { oneOf: readonly string[] };
+type Key = { name: keyof Config; env: string; kind: Kind; min?: number; max?: number; help: string };
+
+export const CONFIG_KEYS: readonly Key[] = [
+  { name: 'mode', env: 'MISSIVE_MODE', kind: { oneOf: ['development', 'production'] }, help: 'development (default) or production' },
+  { name: 'dataDir', env: 'MISSIVE_DATA_DIR', kind: 'string', help: 'where embedded storage lives (default ./data)' },
+  { name: 'databaseUrl', env: 'MISSIVE_DATABASE_URL', kind: 'string', help: 'postgres://… for PostgreSQL; empty for embedded SQLite under dataDir' },
+  { name: 'blobsDir', env: 'MISSIVE_BLOBS_DIR', kind: 'string', help: 'encrypted message files (default dataDir/blobs)' },
+  { name: 'kekFile', env: 'MISSIVE_KEK_FILE', kind: 'string', help: 'key-encryption key file, mode 0600 (default dataDir/keys/kek.key)' },
+  { name: 'kek', env: 'MISSIVE_KEK', kind: 'string', help: 'key-encryption key, base64 of 32 bytes (overrides kekFile)' },
+  { name: 'allowKeyGeneration', env: 'MISSIVE_ALLOW_KEY_GENERATION', kind: 'boolean', help: 'generate missing keys at start (default: true in development only)' },
+  { name: 'domain', env: 'MISSIVE_DOMAIN', kind: 'string', help: 'the mail domain this operator serves (default demo.mssante.test)' },
+  { name: 'httpHost', env: 'MISSIVE_HTTP_HOST', kind: 'string', help: 'HTTP listen address (default 127.0.0.1)' },
+  { name: 'httpPort', env: 'MISSIVE_HTTP_PORT', kind: 'integer', min: 0, max: 65535, help: 'HTTP port (default 8080; 0 picks a free one)' },
+  { name: 'devOutbox', env: 'MISSIVE_DEV_OUTBOX', kind: 'boolean', help: 'keep outgoing notifications in a development outbox (default: true in development)' },
+  { name: 'demoSeed', env: 'MISSIVE_DEMO_SEED', kind: 'boolean', help: 'create the demo operator on first start (default: true in development)' },
+  { name: 'maxAttachmentBytes', env: 'MISSIVE_MAX_ATTACHMENT_BYTES', kind: 'integer', min: 1, help: 'largest attachment, decoded (default 10 MiB)' },
+  { name: 'maxMessageBytes', env: 'MISSIVE_MAX_MESSAGE_BYTES', kind: 'integer', min: 1024, help: 'largest raw message (default 40 MiB)' },
+  { name: 'maxRecipients', env: 'MISSIVE_MAX_RECIPIENTS', kind: 'integer', min: 1, max: 10000, help: 'recipients per message (default 100)' },
+  { name: 'retentionDays', env: 'MISSIVE_RETENTION_DAYS', kind: 'integer', min: 1, help: 'days message content is kept (default 90); proofs are kept forever' },
+  { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, help: 'how often the purge runs (default 60)' },
+  { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
+];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// Variables that belong to the test and bench harness, not to a Missive process.
+const HARNESS_VARIABLES = /^MISSIVE_(TEST|BENCH)_/;
+
+export type ConfigSources = { env?: NodeJS.ProcessEnv; file?: string | null; cwd?: string };
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const cwd = sources.cwd ?? process.cwd();
+  const raw: Partial<Record<keyof Config, unknown>> = {};
+  const filePath = sources.file !== undefined ? sources.file : (env.MISSIVE_CONFIG ?? defaultFile(cwd));
+  if (filePath) Object.assign(raw, readConfigFile(path.resolve(cwd, filePath)));
+
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('MISSIVE_') || name === 'MISSIVE_CONFIG' || HARNESS_VARIABLES.test(name)) continue;
+    const key = CONFIG_KEYS.find((candidate) => candidate.env === name);
+    if (!key) throw new ConfigError(`configuration: unknown variable ${name} (known: ${CONFIG_KEYS.map((k) => k.env).join(', ')})`);
+    raw[key.name] = env[name];
+  }
+  const typed: Partial<Config> = {};
+  for (const key of CONFIG_KEYS) {
+    if (raw[key.name] !== undefined) (typed as Record<string, unknown>)[key.name] = coerce(key, raw[key.name]);
+  }
+  return finish(typed, cwd);
+}
+
+function defaultFile(cwd: string): string | null {
+  const candidate = path.join(cwd, 'missive.config.json');
+  return existsSync(candidate) ? candidate : null;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`configuration file ${file}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`configuration file ${file}: must hold a JSON object`);
+  }
+  for (const name of Object.keys(parsed)) {
+    if (!CONFIG_KEYS.some((key) => key.name === name)) throw new ConfigError(`configuration file ${file}: unknown key "${name}"`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function coerce(key: Key, value: unknown): unknown {
+  const where = `${key.name} (${key.env})`;
+  const text = typeof value === 'string' ? value.trim() : value;
+  if (key.kind === 'string') {
+    if (typeof text !== 'string') throw new ConfigError(`configuration: ${where} must be a string`);
+    return text;
+  }
+  if (key.kind === 'boolean') {
+    if (typeof text === 'boolean') return text;
+    if (text === 'true' || text === '1' || text === 'yes') return true;
+    if (text === 'false' || text === '0' || text === 'no') return false;
+    throw new ConfigError(`configuration: ${where} must be true or false, got ${JSON.stringify(value)}`);
+  }
+  if (key.kind === 'integer') {
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(number) || number < (key.min ?? -Infinity) || number > (key.max ?? Infinity)) {
+      const range = `${key.min ?? '-∞'}…${key.max ?? '∞'}`;
+      throw new ConfigError(`configuration: ${where} must be an integer in ${range}, got ${JSON.stringify(value)}`);
+    }
+    return number;
+  }
+  if (typeof text !== 'string' || !key.kind.oneOf.includes(text)) {
+    throw new ConfigError(`configuration: ${where} must be one of ${key.kind.oneOf.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return text;
+}
+
+function finish(given: Partial<Config>, cwd: string): Config {
+  const mode = given.mode ?? 'development';
+  const development = mode === 'development';
+  const dataDir = path.resolve(cwd, given.dataDir ?? 'data');
+  const config: Config = {
+    mode,
+    dataDir,
+    databaseUrl: given.databaseUrl ?? '',
+    blobsDir: path.resolve(cwd, given.blobsDir ?? path.join(dataDir, 'blobs')),
+    kekFile: path.resolve(cwd, given.kekFile ?? path.join(dataDir, 'keys', 'kek.key')),
+    kek: given.kek ?? '',
+    allowKeyGeneration: given.allowKeyGeneration ?? development,
+    domain: (given.domain ?? 'demo.mssante.test').toLowerCase(),
+    httpHost: given.httpHost ?? '127.0.0.1',
+    httpPort: given.httpPort ?? 8080,
+    devOutbox: given.devOutbox ?? development,
+    demoSeed: given.demoSeed ?? development,
+    maxAttachmentBytes: given.maxAttachmentBytes ?? 10 * 1024 * 1024,
+    maxMessageBytes: given.maxMessageBytes ?? 40 * 1024 * 1024,
+    maxRecipients: given.maxRecipients ?? 100,
+    retentionDays: given.retentionDays ?? 90,
+    retentionIntervalMinutes: given.retentionIntervalMinutes ?? 60,
+    logLevel: given.logLevel ?? 'info',
+  };
+  if (!isDomain(config.domain)) throw new ConfigError(`configuration: domain (MISSIVE_DOMAIN) is not a domain name: ${JSON.stringify(config.domain)}`);
+  if (config.databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new ConfigError('configuration: databaseUrl (MISSIVE_DATABASE_URL) must be empty (embedded SQLite) or a postgres:// URL');
+  }
+  if (config.maxAttachmentBytes > config.maxMessageBytes) {
+    throw new ConfigError('configuration: maxAttachmentBytes (MISSIVE_MAX_ATTACHMENT_BYTES) cannot exceed maxMessageBytes (MISSIVE_MAX_MESSAGE_BYTES)');
+  }
+  // In production, allowKeyGeneration defaults to false: a missing key then stops the start
+  // (see store/crypto) unless the operator consented explicitly.
+  if (mode === 'production') refuseDevelopmentSettings(config);
+  return config;
+}
+
+/** Production must never run on what only makes sense on a developer's laptop. */
+function refuseDevelopmentSettings(config: Config): void {
+  const problems: string[] = [];
+  if (config.devOutbox) problems.push('devOutbox (MISSIVE_DEV_OUTBOX) must be false: the development outbox shows what would be sent');
+  if (config.demoSeed) problems.push('demoSeed (MISSIVE_DEMO_SEED) must be false: no demo accounts in production');
+  if (!isLoopback(config.httpHost)) {
+    problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);
+  }
+  if (problems.length > 0) throw new ConfigError(`configuration refused in production mode:\n  - ${problems.join('\n  - ')}`);
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

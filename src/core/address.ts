@@ -1,0 +1,46 @@
+import { MissiveError } from './errors.ts';
+
+/** A mailbox address, normalised: local part kept as written (RFC 5321 says it may be case-sensitive), domain lower-cased. */
+export type Address = { readonly local: string; readonly domain: string };
+
+// Dot-atom local parts only: quoted local parts are legal but unused in the trust space and a
+// classic source of parser confusion between components.
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function parseAddress(input: string): Address {
+  const text = input.trim();
+  const at = text.lastIndexOf('@');
+  if (text.length > 254 || at <= 0 || at === text.length - 1) {
+    throw new MissiveError('invalid_address', `not a mailbox address: ${JSON.stringify(truncate(text))}`);
+  }
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1).toLowerCase();
+  if (local.length > 64 || !LOCAL_PART.test(local)) {
+    throw new MissiveError('invalid_address', `invalid local part in ${JSON.stringify(truncate(text))}`);
+  }
+  if (!isDomain(domain)) {
+    throw new MissiveError('invalid_address', `invalid domain in ${JSON.stringify(truncate(text))}`);
+  }
+  return { local, domain };
+}
+
+export function isDomain(domain: string): boolean {
+  const labels = domain.split('.');
+  return domain.length <= 253 && labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label));
+}
+
+/** The canonical text form; lookups compare it case-insensitively (see `addressKey`). */
+export function formatAddress(address: Address): string {
+  return `${address.local}@${address.domain}`;
+}
+
+/** The key under which a mailbox is stored and found: MSSanté addresses are case-insensitive in practice. */
+export function addressKey(input: string | Address): string {
+  const address = typeof input === 'string' ? parseAddress(input) : input;
+  return formatAddress(address).toLowerCase();
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

@@ -1,0 +1,80 @@
+import { MissiveError } from './errors.ts';
+
+/** One header field as it stands in the message: name as written, value unfolded (CRLF+WSP → WSP). */
+export type HeaderField = { readonly name: string; readonly value: string };
+
+export const MAX_HEADER_BLOCK_BYTES = 256 * 1024;
+// RFC 5322 §2.1.1: a line MUST NOT exceed 998 characters.
+const MAX_LINE = 998;
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+// Fields a message may carry only once (RFC 5322 §3.6 table).
+const SINGLE = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'in-reply-to', 'references'];
+
+/**
+ * Parses and checks the header block of a raw message (the bytes before the first empty line,
+ * line ends already CRLF). The checks are those a receiving operator would reject on: a message
+ * Missive stores must be something every IMAP client and every peer can read.
+ */
+export function parseHeaderBlock(block: Buffer): HeaderField[] {
+  if (block.length > MAX_HEADER_BLOCK_BYTES) {
+    throw malformed(`the header section exceeds ${MAX_HEADER_BLOCK_BYTES} bytes`);
+  }
+  if (block.includes(0)) throw malformed('the header section contains a NUL byte');
+  const text = block.toString('utf8');
+  const lines = text.split('\r\n');
+  if (lines.at(-1) === '') lines.pop();
+  const fields: { name: string; value: string }[] = [];
+  lines.forEach((line, index) => {
+    if (Buffer.byteLength(line) > MAX_LINE) throw malformed(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      const last = fields.at(-1);
+      if (last === undefined) throw malformed('the message starts with a continuation line');
+      last.value += line;
+      return;
+    }
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!FIELD_NAME.test(name)) throw malformed(`header line ${index + 1} is not "Name: value"`);
+    fields.push({ name, value: line.slice(colon + 1).trim() });
+  });
+  const counts = new Map<string, number>();
+  for (const field of fields) counts.set(field.name.toLowerCase(), (counts.get(field.name.toLowerCase()) ?? 0) + 1);
+  if (!counts.has('from')) throw malformed('the message has no From header');
+  for (const name of SINGLE) {
+    if ((counts.get(name) ?? 0) > 1) throw malformed(`the message has more than one ${name} header`);
+  }
+  return fields;
+}
+
+/**
+ * Drops every field of that name (with its continuation lines) from a raw header block. Works
+ * on bytes as latin1 so that 8-bit header content passes through untouched.
+ */
+export function removeFields(block: Buffer, name: string): Buffer {
+  const lower = name.toLowerCase();
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of block.toString('latin1').split('\r\n')) {
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      if (!dropping) kept.push(line);
+      continue;
+    }
+    dropping = line.slice(0, line.indexOf(':')).toLowerCase() === lower;
+    if (!dropping) kept.push(line);
+  }
+  return Buffer.from(kept.join('\r\n'), 'latin1');
+}
+
+export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return fields.find((field) => field.name.toLowerCase() === lower)?.value;
+}
+
+/** RFC 5322 date-time for headers Missive adds (Date, Received), always in UTC. */
+export function formatRfc5322Date(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}
+
+function malformed(reason: string): MissiveError {
+  return new MissiveError('malformed_message', `malformed message: ${reason}`);
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { Config } from '../config/config.ts';
+import { createLogger, type Logger } from '../observability/log.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
+import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
+import { openSqlStore } from '../store/database.ts';
+import { listOperatorDomains } from '../store/repositories/accounts.ts';
+
+export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; close(): Promise<void> };
+
+/** Builds the service context from the configuration: storage, blobs, keys. The composition root. */
+export async function openRuntime(config: Config, options: { log?: Logger; clock?: () => number } = {}): Promise<Runtime> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const { kek, generated } = await loadKek(config);
+  const sql = await openSqlStore(config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: path.join(config.dataDir, 'missive.sqlite') });
+  const blobs = new FsBlobStore(config.blobsDir);
+  // Temporary files older than an hour belong to writes a crash interrupted.
+  await blobs.sweepTemporaryFiles(60 * 60 * 1000);
+  const ctx: ServiceContext = {
+    sql,
+    blobs,
+    kek,
+    log,
+    clock: options.clock ?? Date.now,
+    limits: { maxAttachmentBytes: config.maxAttachmentBytes, maxMessageBytes: config.maxMessageBytes, maxRecipients: config.maxRecipients },
+    localDomains: new Set(await listOperatorDomains(sql.read)),
+    trustedDomains: new Set(),
+  };
+  return { ctx, config, keyGenerated: generated, close: () => sql.close() };
+}
+
+async function loadKek(config: Config): Promise<{ kek: KeyEncryptionKey; generated: boolean }> {
+  if (config.kek !== '') return { kek: parseKek(config.kek), generated: false };
+  return loadOrCreateKek(config.kekFile, { allowGenerate: config.allowKeyGeneration });
+}

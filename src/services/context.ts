@@ -1,0 +1,25 @@
+import type { Logger } from '../observability/log.ts';
+import type { BlobStore } from '../store/blobs/blob-store.ts';
+import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
+import type { SqlStore } from '../store/database.ts';
+
+export type Limits = {
+  maxAttachmentBytes: number;
+  maxMessageBytes: number;
+  maxRecipients: number;
+};
+
+/** What every use case needs, built once at start (see `open-services.ts`) and passed down. */
+export type ServiceContext = {
+  readonly sql: SqlStore;
+  readonly blobs: BlobStore;
+  readonly kek: KeyEncryptionKey;
+  readonly limits: Limits;
+  readonly log: Logger;
+  /** Epoch milliseconds; tests replace it to move time (retention). */
+  readonly clock: () => number;
+  /** The domains this operator serves, kept in memory: every deposit consults them. */
+  readonly localDomains: Set<string>;
+  /** Whitelisted domains of other operators (filled by the SMTP issue's trust import). */
+  readonly trustedDomains: Set<string>;
+};

@@ -1,0 +1,89 @@
+import { MissiveError } from '../../core/errors.ts';
+import { MAX_HEADER_BLOCK_BYTES } from '../../core/header-block.ts';
+
+const CR = 13;
+const LF = 10;
+
+/**
+ * Rewrites line ends to CRLF (RFC 5322 stores nothing else): a bare LF from a Unix .eml or a
+ * bare CR becomes CRLF. Stateful across chunks, so a CR at the end of one chunk and an LF at the
+ * start of the next stay one line end.
+ */
+export async function* canonicalLineEnds(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let pendingCR = false;
+  for await (const input of source) {
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
+    if (!needsRewrite(chunk, pendingCR)) {
+      pendingCR = chunk.length > 0 ? chunk[chunk.length - 1] === CR : pendingCR;
+      if (chunk.length > 0) yield chunk;
+      continue;
+    }
+    const out = Buffer.allocUnsafe(chunk.length * 2 + 1);
+    let n = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (pendingCR && byte !== LF) out[n++] = LF;
+      if (byte === LF && !pendingCR) out[n++] = CR;
+      out[n++] = byte;
+      pendingCR = byte === CR;
+    }
+    yield out.subarray(0, n);
+  }
+  if (pendingCR) yield Buffer.from([LF]);
+}
+
+function needsRewrite(chunk: Buffer, pendingCR: boolean): boolean {
+  if (pendingCR && chunk.length > 0 && chunk[0] !== LF) return true;
+  let index = chunk.indexOf(LF);
+  while (index !== -1) {
+    if (index === 0 ? !pendingCR : chunk[index - 1] !== CR) return true;
+    index = chunk.indexOf(LF, index + 1);
+  }
+  index = chunk.indexOf(CR);
+  while (index !== -1) {
+    if (index < chunk.length - 1 && chunk[index + 1] !== LF) return true;
+    index = chunk.indexOf(CR, index + 1);
+  }
+  return false;
+}
+
+/**
+ * Splits a canonical stream into its header block (without the empty line) and an iterator
+ * over the rest (starting with the empty line's CRLF), reading no more than the header cap.
+ */
+export async function splitHeader(
+  source: AsyncIterator<Buffer>,
+): Promise<{ header: Buffer; rest: AsyncGenerator<Buffer> }> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const next = await source.next();
+    if (next.done) {
+      const all = Buffer.concat(parts);
+      // A message with headers only: RFC 5322 allows the body to be absent.
+      const header = all.subarray(0, all.length - (all.subarray(-2).toString() === '\r\n' ? 2 : 0));
+      return { header: Buffer.concat([header, Buffer.from('\r\n')]), rest: fromBuffers([Buffer.from('\r\n')], source) };
+    }
+    parts.push(next.value);
+    length += next.value.length;
+    const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const end = joined.indexOf('\r\n\r\n');
+    if (end !== -1) {
+      return { header: joined.subarray(0, end + 2), rest: fromBuffers([joined.subarray(end + 2)], source) };
+    }
+    if (length > MAX_HEADER_BLOCK_BYTES) {
+      throw new MissiveError('malformed_message', `malformed message: no end of headers within ${MAX_HEADER_BLOCK_BYTES} bytes`);
+    }
+    parts.length = 0;
+    parts.push(joined);
+  }
+}
+
+async function* fromBuffers(first: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  for (const buffer of first) if (buffer.length > 0) yield buffer;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}

@@ -1,0 +1,49 @@
+import { addressKey, parseAddress } from '../../core/address.ts';
+import { MissiveError } from '../../core/errors.ts';
+import { routeFor, type Route } from '../../core/routes.ts';
+import { findMailboxesByKeys, type MailboxRow } from '../../store/repositories/accounts.ts';
+import type { Queryable } from '../../store/repositories/queryable.ts';
+import type { ServiceContext } from '../context.ts';
+
+export type ResolvedRecipient = { address: string; key: string; route: Route; mailbox: MailboxRow };
+
+/**
+ * Resolves every envelope recipient or refuses the whole message, naming each refused address:
+ * a message is never delivered to some and silently dropped for others. Only local mailboxes
+ * are reachable until the SMTP issue (other operators) and the vault issue (outsiders) land.
+ */
+export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addresses: readonly string[]): Promise<ResolvedRecipient[]> {
+  if (addresses.length === 0) throw new MissiveError('invalid_argument', 'the message has no recipient');
+  if (addresses.length > ctx.limits.maxRecipients) {
+    throw new MissiveError('too_many_recipients', `too many recipients: ${addresses.length} (at most ${ctx.limits.maxRecipients})`, {
+      limit: ctx.limits.maxRecipients,
+    });
+  }
+  const parsed = new Map<string, { address: string; domain: string }>();
+  for (const text of addresses) {
+    const address = parseAddress(text);
+    parsed.set(addressKey(address), { address: `${address.local}@${address.domain}`, domain: address.domain });
+  }
+  const found = new Map((await findMailboxesByKeys(q, [...parsed.keys()])).map((mailbox) => [mailbox.address_key, mailbox]));
+  const unknown: string[] = [];
+  const unroutable: string[] = [];
+  const resolved: ResolvedRecipient[] = [];
+  for (const [key, { address, domain }] of parsed) {
+    const route = routeFor(domain, ctx.localDomains, ctx.trustedDomains);
+    const mailbox = found.get(key);
+    if (route !== 'local') unroutable.push(address);
+    else if (!mailbox) unknown.push(address);
+    else resolved.push({ address: mailbox.address, key, route, mailbox });
+  }
+  if (unknown.length > 0) {
+    throw new MissiveError('unknown_recipient', `no such mailbox here: ${unknown.join(', ')}`, { addresses: unknown });
+  }
+  if (unroutable.length > 0) {
+    throw new MissiveError(
+      'route_unavailable',
+      `cannot deliver outside this operator yet (other operators and external recipients are not served): ${unroutable.join(', ')}`,
+      { addresses: unroutable },
+    );
+  }
+  return resolved;
+}

@@ -1,0 +1,32 @@
+import { addressKey } from '../../core/address.ts';
+import { MissiveError } from '../../core/errors.ts';
+import { describePrincipal, mayAct, type Principal } from '../../core/principal.ts';
+import { routeFor } from '../../core/routes.ts';
+import { findMailboxByKey, membership, type MailboxRow } from '../../store/repositories/accounts.ts';
+import type { Queryable } from '../../store/repositories/queryable.ts';
+import type { ServiceContext } from '../context.ts';
+
+/**
+ * The right to send from an address. A local address needs a principal with the send right on
+ * that mailbox; an address elsewhere can only be relayed by the operator itself (inbound from
+ * another operator, authenticated by mutual TLS in the SMTP issue). Returns the local mailbox,
+ * or null for a relayed sender.
+ */
+export async function authorizeSender(ctx: ServiceContext, q: Queryable, principal: Principal, sender: string): Promise<MailboxRow | null> {
+  const key = addressKey(sender);
+  const domain = key.slice(key.lastIndexOf('@') + 1);
+  if (routeFor(domain, ctx.localDomains, ctx.trustedDomains) !== 'local') {
+    if (principal.kind === 'operator') return null;
+    throw refused(principal, sender);
+  }
+  const mailbox = await findMailboxByKey(q, key);
+  if (!mailbox) throw refused(principal, sender);
+  const member = principal.kind === 'user' ? await membership(q, principal.userId, mailbox.id) : undefined;
+  if (!mayAct(principal, mailbox.id, 'send', member)) throw refused(principal, sender);
+  return mailbox;
+}
+
+// Same answer whether the mailbox exists or not: the refusal must not reveal which addresses are real.
+function refused(principal: Principal, sender: string): MissiveError {
+  return new MissiveError('forbidden', `${describePrincipal(principal)} may not send from ${sender}`);
+}

@@ -1,0 +1,42 @@
+import { addressKey } from '../core/address.ts';
+import { MissiveError } from '../core/errors.ts';
+import { formatRights } from '../core/mailbox.ts';
+import { mayAct, type Principal } from '../core/principal.ts';
+import { findMailbox, findMailboxByKey, folderByName, foldersOf, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
+import { listEntries, type ListedEntry } from '../store/repositories/messages.ts';
+import type { ServiceContext } from './context.ts';
+
+export type MailboxSummary = { id: string; address: string; kind: string; displayName: string; rights: string };
+
+/** The mailboxes a user works in: their own, and every organisational mailbox or delegation they are a member of. */
+export async function mailboxesOf(ctx: ServiceContext, userId: string): Promise<MailboxSummary[]> {
+  const memberships = await membershipsOfUser(ctx.sql.read, userId);
+  const out: MailboxSummary[] = [];
+  for (const member of memberships) {
+    const mailbox = await findMailbox(ctx.sql.read, member.mailboxId);
+    if (mailbox) out.push({ id: mailbox.id, address: mailbox.address, kind: mailbox.kind, displayName: mailbox.display_name, rights: formatRights(member.rights) });
+  }
+  return out.sort((a, b) => a.address.localeCompare(b.address));
+}
+
+export type FolderListing = { mailbox: string; folder: string; uidvalidity: number; entries: ListedEntry[] };
+
+/** One page of a folder, newest first, for a principal with the read right on the mailbox. */
+export async function listFolder(
+  ctx: ServiceContext,
+  principal: Principal,
+  request: { mailbox: string; folder: string; limit: number; beforeUid?: number },
+): Promise<FolderListing> {
+  const mailbox = await findMailboxByKey(ctx.sql.read, addressKey(request.mailbox));
+  const member = mailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailbox.id) : undefined;
+  if (!mailbox || !mayAct(principal, mailbox.id, 'read', member)) throw new MissiveError('not_found', `no mailbox ${request.mailbox} readable by you`);
+  const folder = await folderByName(ctx.sql.read, mailbox.id, request.folder);
+  if (!folder) {
+    const names = (await foldersOf(ctx.sql.read, mailbox.id)).map((candidate) => candidate.name);
+    throw new MissiveError('not_found', `no folder ${request.folder} in ${mailbox.address} (folders: ${names.join(', ')})`);
+  }
+  const limit = Math.min(Math.max(request.limit, 1), 500);
+  const page = request.beforeUid === undefined ? { limit } : { limit, beforeUid: request.beforeUid };
+  return { mailbox: mailbox.address, folder: folder.name, uidvalidity: folder.uidvalidity, entries: await listEntries(ctx.sql.read, folder.id, page) };
+}
+

@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+import { MissiveError } from '../core/errors.ts';
+import { describePrincipal, mayAct, type Principal } from '../core/principal.ts';
+import type { Channel, ProofEvent } from '../core/proof-event.ts';
+import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
+import { unwrapDataKey } from '../store/crypto/envelope.ts';
+import { membershipsOfUser } from '../store/repositories/accounts.ts';
+import { appendAudit } from '../store/repositories/audit.ts';
+import { findMessage, mailboxesHolding, markOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import { appendProofEvents } from '../store/repositories/proofs.ts';
+import type { ServiceContext } from './context.ts';
+import type { MessageIndex } from './deposit/message-index.ts';
+
+export type OpenRequest = {
+  principal: Principal;
+  messageId: string;
+  channel: Channel;
+  /** The mailbox the reader opens it from; without it, every recipient mailbox the reader may read. */
+  viaMailboxId?: string;
+  /** IMAP BODY.PEEK and previews: reading without it counting as an opening. */
+  peek?: boolean;
+};
+
+export type OpenedMessage = {
+  messageId: string;
+  messageIdHeader: string;
+  sender: string;
+  size: number;
+  receivedAt: number;
+  index: MessageIndex;
+  /** The decrypted raw message; each chunk is authenticated before it is released. */
+  content: Readable;
+};
+
+/**
+ * The one read path. Access is the read right on a mailbox where the message is filed; anyone
+ * else is told it does not exist (no oracle on message ids). The first opening by each recipient
+ * is recorded as a proof event, committed before any byte of content leaves.
+ */
+export async function openMessage(ctx: ServiceContext, request: OpenRequest): Promise<OpenedMessage> {
+  const actor = describePrincipal(request.principal);
+  const message = await findMessage(ctx.sql.read, request.messageId);
+  const readable = message ? await readableMailboxes(ctx, request.principal, message.id) : [];
+  const via = request.viaMailboxId === undefined ? readable : readable.filter((id) => id === request.viaMailboxId);
+  if (!message || via.length === 0) {
+    await audit(ctx, actor, request, 'refused', 'not_found');
+    throw new MissiveError('not_found', 'no such message');
+  }
+  if (message.purged_at !== null || !message.wrapped_key || !message.blob_key || !message.index_json) {
+    await audit(ctx, actor, request, 'refused', 'content_purged');
+    throw new MissiveError('content_purged', 'the content of this message has been deleted at the end of its retention period; its proofs remain');
+  }
+  const dataKey = unwrapDataKey(ctx.kek, message.wrapped_key, message.blob_key);
+  if (!request.peek) await recordOpening(ctx, actor, request, message, via);
+  return {
+    messageId: message.id,
+    messageIdHeader: message.message_id_header,
+    sender: message.sender,
+    size: message.size,
+    receivedAt: message.received_at,
+    index: JSON.parse(message.index_json) as MessageIndex,
+    content: openDecrypted(ctx.blobs, message.blob_key, dataKey),
+  };
+}
+
+async function readableMailboxes(ctx: ServiceContext, principal: Principal, messageId: string): Promise<string[]> {
+  const holding = await mailboxesHolding(ctx.sql.read, messageId);
+  const memberships = principal.kind === 'user' ? await membershipsOfUser(ctx.sql.read, principal.userId) : [];
+  return holding.filter((mailboxId) =>
+    mayAct(principal, mailboxId, 'read', memberships.find((member) => member.mailboxId === mailboxId)),
+  );
+}
+
+async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRequest, message: MessageRow, via: readonly string[]): Promise<void> {
+  const recipients = await recipientsOf(ctx.sql.read, message.id);
+  const recipientMailboxes = via.filter((mailboxId) => recipients.some((recipient) => recipient.mailbox_id === mailboxId && recipient.opened_at === null));
+  const now = ctx.clock();
+  await ctx.sql.write(async (trx) => {
+    for (const mailboxId of recipientMailboxes) {
+      // The conditional update decides who was first, even between two readers at once.
+      const opened = await markOpened(trx, message.id, mailboxId, now);
+      const events = opened.map(
+        (address): ProofEvent => ({
+          type: 'opened',
+          messageId: message.id,
+          messageIdHeader: message.message_id_header,
+          contentDigest: message.content_digest,
+          actor,
+          recipient: address,
+          channel: request.channel,
+          at: now,
+        }),
+      );
+      await appendProofEvents(trx, events);
+    }
+    await appendAudit(trx, { at: now, actor, action: 'open', target: message.id, result: 'ok', detail: { channel: request.channel } });
+  });
+}
+
+async function audit(ctx: ServiceContext, actor: string, request: OpenRequest, result: 'refused', code: string): Promise<void> {
+  await ctx.sql.write((trx) =>
+    appendAudit(trx, { at: ctx.clock(), actor, action: 'open', target: request.messageId.slice(0, 64), result, detail: { channel: request.channel, errorCode: code } }),
+  );
+}

@@ -1,0 +1,215 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { CryptoError } from './crypto-error.ts';
+import { KEY_BYTES } from './key-wrap.ts';
+
+/*
+ * Chunked AEAD stream format ("MSVB" v1), in the style of the STREAM construction
+ * (Hoang, Reyhanitabar, Rogaway, Vizár 2015): AES-256-GCM over fixed-size chunks so a reader
+ * can stream and still release only authenticated plaintext.
+ *
+ *   header (16 bytes) = "MSVB" | version=1 (1) | chunkSize uint32 BE (4) | noncePrefix (7, random)
+ *   then chunks       = ciphertext(len) | tag(16), len = chunkSize for every chunk but the last,
+ *                       0 < len <= chunkSize for the last (len = 0 only for an empty plaintext)
+ *   nonce of chunk i  = noncePrefix | uint32 BE i | 0x01 if last else 0x00
+ *   AAD of each chunk = header | context (UTF-8)
+ *
+ * The counter in the nonce catches reordering and duplication; the last-chunk flag catches
+ * truncation at a chunk boundary and data appended after the end. The header is part of the
+ * AAD because chunkSize is otherwise malleable (a one-chunk stream would still parse with a
+ * larger declared size).
+ */
+export const MAGIC = Buffer.from('MSVB', 'ascii');
+export const STREAM_VERSION = 1;
+export const HEADER_BYTES = 16;
+export const TAG_BYTES = 16;
+export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+// The decryptor buffers one chunk, so the size a header may declare is capped.
+export const MAX_CHUNK_SIZE = 1024 * 1024;
+export const MIN_CHUNK_SIZE = 16;
+const PREFIX_BYTES = 7;
+const MAX_COUNTER = 0xffffffff;
+
+function checkDataKey(dataKey: Buffer): void {
+  if (!Buffer.isBuffer(dataKey) || dataKey.length !== KEY_BYTES) throw new CryptoError(`data key must be ${KEY_BYTES} bytes`);
+}
+
+function checkChunkSize(chunkSize: number): void {
+  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+    throw new CryptoError(`chunk size must be an integer between ${MIN_CHUNK_SIZE} and ${MAX_CHUNK_SIZE}, got ${chunkSize}`);
+  }
+}
+
+function chunkNonce(prefix: Buffer, counter: number, last: boolean): Buffer {
+  const nonce = Buffer.alloc(12);
+  prefix.copy(nonce, 0);
+  nonce.writeUInt32BE(counter, PREFIX_BYTES);
+  nonce[11] = last ? 1 : 0;
+  return nonce;
+}
+
+function seal(key: Buffer, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** Returns the plaintext, or undefined if the chunk does not authenticate under these parameters. */
+function open(key: Buffer, prefix: Buffer, aad: Buffer, counter: number, last: boolean, frame: Buffer): Buffer | undefined {
+  const decipher = createDecipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(frame.subarray(frame.length - TAG_BYTES));
+  // update() hands out plaintext before the tag is checked: keep it until final() succeeds.
+  const plaintext = decipher.update(frame.subarray(0, frame.length - TAG_BYTES));
+  try {
+    decipher.final();
+  } catch {
+    return undefined;
+  }
+  return plaintext;
+}
+
+export function encryptStream(dataKey: Buffer, context: string, options: { chunkSize?: number } = {}): Transform {
+  checkDataKey(dataKey);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  checkChunkSize(chunkSize);
+  const prefix = randomBytes(PREFIX_BYTES);
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header[4] = STREAM_VERSION;
+  header.writeUInt32BE(chunkSize, 5);
+  prefix.copy(header, 9);
+  const aad = Buffer.concat([header, Buffer.from(context, 'utf8')]);
+  // A full chunk is held back until more input arrives, because only then is it known not to be the last.
+  const pending = Buffer.allocUnsafe(chunkSize);
+  let filled = 0;
+  let counter = 0;
+  let headerSent = false;
+
+  const sealNext = (last: boolean): Buffer => {
+    if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
+    return seal(dataKey, prefix, aad, counter++, last, pending.subarray(0, filled));
+  };
+
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        if (!headerSent) {
+          this.push(header);
+          headerSent = true;
+        }
+        let offset = 0;
+        while (offset < chunk.length) {
+          if (filled === chunkSize) {
+            this.push(sealNext(false));
+            filled = 0;
+          }
+          const n = Math.min(chunkSize - filled, chunk.length - offset);
+          chunk.copy(pending, filled, offset, offset + n);
+          filled += n;
+          offset += n;
+        }
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        if (!headerSent) this.push(header);
+        headerSent = true;
+        this.push(sealNext(true));
+        filled = 0;
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
+
+export function decryptStream(dataKey: Buffer, context: string): Transform {
+  checkDataKey(dataKey);
+  const contextBytes = Buffer.from(context, 'utf8');
+  const header = Buffer.alloc(HEADER_BYTES);
+  let headerFilled = 0;
+  let prefix = Buffer.alloc(0);
+  let aad = Buffer.alloc(0);
+  let frame = Buffer.alloc(0); // one encrypted chunk: at most chunkSize + TAG_BYTES
+  let filled = 0;
+  let counter = 0;
+
+  const parseHeader = (): void => {
+    if (!header.subarray(0, 4).equals(MAGIC)) throw new CryptoError('not an encrypted blob (bad magic)');
+    if (header[4] !== STREAM_VERSION) throw new CryptoError(`unsupported encrypted blob version ${header[4]}`);
+    const chunkSize = header.readUInt32BE(5);
+    checkChunkSize(chunkSize);
+    prefix = Buffer.from(header.subarray(9, HEADER_BYTES));
+    aad = Buffer.concat([header, contextBytes]);
+    frame = Buffer.allocUnsafe(chunkSize + TAG_BYTES);
+  };
+
+  const openNext = (last: boolean): Buffer => {
+    if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
+    const sealed = frame.subarray(0, filled);
+    const plaintext = open(dataKey, prefix, aad, counter, last, sealed);
+    if (plaintext !== undefined) {
+      counter++;
+      return plaintext;
+    }
+    // Only on failure: retry with the other flag to say *why* (the plaintext is discarded either way).
+    if (open(dataKey, prefix, aad, counter, !last, sealed) !== undefined) {
+      throw new CryptoError(last
+        ? `encrypted blob is truncated: it ends after chunk ${counter}, which is not the last chunk`
+        : `encrypted blob has trailing data after its last chunk ${counter}`);
+    }
+    throw new CryptoError(`encrypted blob chunk ${counter} failed authentication (wrong data key or context, corrupted, reordered or truncated data)`);
+  };
+
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        let offset = 0;
+        if (headerFilled < HEADER_BYTES) {
+          const n = Math.min(HEADER_BYTES - headerFilled, chunk.length);
+          chunk.copy(header, headerFilled, 0, n);
+          headerFilled += n;
+          offset = n;
+          if (headerFilled === HEADER_BYTES) parseHeader();
+        }
+        while (offset < chunk.length) {
+          // A full frame followed by more bytes cannot be the last one.
+          if (filled === frame.length) {
+            this.push(openNext(false));
+            filled = 0;
+          }
+          const n = Math.min(frame.length - filled, chunk.length - offset);
+          chunk.copy(frame, filled, offset, offset + n);
+          filled += n;
+          offset += n;
+        }
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        if (headerFilled < HEADER_BYTES) {
+          throw new CryptoError(headerFilled === 0 ? 'encrypted blob is empty' : 'encrypted blob is truncated inside its header');
+        }
+        if (filled < TAG_BYTES) {
+          throw new CryptoError(filled > 0
+            ? `encrypted blob is truncated inside chunk ${counter}`
+            : counter === 0 ? 'encrypted blob is truncated: header without any chunk'
+            : `encrypted blob is truncated: it ends after chunk ${counter - 1}, which is not the last chunk`);
+        }
+        this.push(openNext(true));
+        filled = 0;
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}

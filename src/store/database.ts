@@ -1,0 +1,70 @@
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Engine } from './engine.ts';
+import { GroupCommitter, type Work } from './group-commit.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite-adapter.ts';
+
+/**
+ * The SQL side of the store. `read` serves queries outside a write; `write` runs work inside a
+ * group-committed transaction and resolves after the commit is durable.
+ */
+export type SqlStore = {
+  readonly engine: Engine;
+  readonly read: Kysely<Database>;
+  write<T>(work: Work<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type SqlLocation = { url: string } | { sqliteFile: string };
+
+export async function openSqlStore(location: SqlLocation): Promise<SqlStore> {
+  if ('url' in location) return openPostgres(location.url);
+  return openEmbedded(location.sqliteFile);
+}
+
+async function openEmbedded(file: string): Promise<SqlStore> {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Two connections: WAL lets the reader see committed data while the writer holds its lock,
+  // so lookups never queue behind a batch being committed.
+  const writerConnection = openSqlite(file);
+  const writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: writerConnection.kysely }) });
+  await migrateToLatest(writer as Kysely<unknown>, 'sqlite');
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file).kysely }) });
+  const committer = new GroupCommitter(writer, { lanes: 1 });
+  return {
+    engine: 'sqlite',
+    read: reader,
+    write: (work) => committer.run(work),
+    async close() {
+      await committer.close();
+      await reader.destroy();
+      await writer.destroy();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<SqlStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 12,
+    // Counters and epoch-millisecond times are int8; they fit a JavaScript number.
+    types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as never },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  // PostgreSQL group-commits across connections itself; a few lanes keep its pool busy.
+  const committer = new GroupCommitter(db, { lanes: 4 });
+  return {
+    engine: 'postgres',
+    read: db,
+    write: (work) => committer.run(work),
+    async close() {
+      await committer.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A random identifier with a readable prefix (`msg_…`, `mbx_…`): 100 bits, unguessable, URL-safe. */
+export function newId(prefix: string): string {
+  const bytes = randomBytes(20);
+  let text = '';
+  for (const byte of bytes) text += ALPHABET[byte & 31];
+  return `${prefix}_${text}`;
+}

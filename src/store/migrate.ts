@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Engine } from './engine.ts';
+import * as core from './migrations/001-core.ts';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
+
+// Listed here, not read from a folder at run time: the order is code, reviewed like code.
+const MIGRATIONS: Record<string, EngineMigration> = {
+  '001-core': core,
+};
+
+/** Brings the schema to the latest version; each migration runs in its own transaction. */
+export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(MIGRATIONS)) {
+        migrations[name] = { up: (database) => migration.up(database, engine) };
+      }
+      return migrations;
+    },
+  };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw new Error(`database migration failed: ${(error as Error).message ?? String(error)}`);
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,145 @@
+import { SPECIAL_FOLDERS, type MailboxKind, type Rights } from '../../core/mailbox.ts';
+import { newId } from '../ids.ts';
+import type { Flag, FolderTable, MailboxTable, StructureTable, UserAccountTable } from '../schema.ts';
+import type { Queryable } from './queryable.ts';
+
+export type MailboxRow = MailboxTable;
+export type UserRow = UserAccountTable;
+export type FolderRow = FolderTable;
+
+const flag = (value: boolean): Flag => (value ? 1 : 0);
+
+export async function addOperatorDomain(q: Queryable, domain: string, at: number): Promise<void> {
+  await q.insertInto('operator_domain').values({ domain, created_at: at }).onConflict((c) => c.doNothing()).execute();
+}
+
+export async function listOperatorDomains(q: Queryable): Promise<string[]> {
+  const rows = await q.selectFrom('operator_domain').select('domain').orderBy('domain').execute();
+  return rows.map((row) => row.domain);
+}
+
+export async function insertStructure(q: Queryable, structure: Omit<StructureTable, 'id'> & { id?: string }): Promise<string> {
+  const id = structure.id ?? newId('str');
+  await q.insertInto('structure').values({ ...structure, id }).execute();
+  return id;
+}
+
+export async function listStructures(q: Queryable): Promise<StructureTable[]> {
+  return q.selectFrom('structure').selectAll().orderBy('name').execute();
+}
+
+export async function insertUser(q: Queryable, user: UserAccountTable): Promise<void> {
+  await q.insertInto('user_account').values(user).execute();
+}
+
+export async function findUser(q: Queryable, id: string): Promise<UserRow | undefined> {
+  return q.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listUsers(q: Queryable): Promise<UserRow[]> {
+  return q.selectFrom('user_account').selectAll().orderBy('id').execute();
+}
+
+/** Creates the mailbox and its special folders together: a mailbox never exists without its Inbox. */
+export async function insertMailbox(
+  q: Queryable,
+  mailbox: { address: string; addressKey: string; kind: MailboxKind; displayName: string; structureId: string | null; listeRouge: boolean },
+  at: number,
+): Promise<string> {
+  const id = newId('mbx');
+  await q
+    .insertInto('mailbox')
+    .values({
+      id,
+      address: mailbox.address,
+      address_key: mailbox.addressKey,
+      kind: mailbox.kind,
+      display_name: mailbox.displayName,
+      structure_id: mailbox.structureId,
+      liste_rouge: flag(mailbox.listeRouge),
+      created_at: at,
+    })
+    .execute();
+  // UIDVALIDITY must change if a folder name is ever reused; seconds since the epoch do that.
+  const uidvalidity = Math.floor(at / 1000) % 0xffffffff;
+  await q
+    .insertInto('folder')
+    .values(
+      SPECIAL_FOLDERS.map((folder) => ({
+        id: newId('fld'),
+        mailbox_id: id,
+        name: folder.name,
+        special_use: folder.specialUse,
+        uidvalidity,
+        uid_next: 1,
+        highest_modseq: 1,
+        created_at: at,
+      })),
+    )
+    .execute();
+  return id;
+}
+
+export async function findMailboxByKey(q: Queryable, addressKey: string): Promise<MailboxRow | undefined> {
+  return q.selectFrom('mailbox').selectAll().where('address_key', '=', addressKey).executeTakeFirst();
+}
+
+export async function findMailboxesByKeys(q: Queryable, addressKeys: readonly string[]): Promise<MailboxRow[]> {
+  if (addressKeys.length === 0) return [];
+  return q.selectFrom('mailbox').selectAll().where('address_key', 'in', addressKeys).execute();
+}
+
+export async function findMailbox(q: Queryable, id: string): Promise<MailboxRow | undefined> {
+  return q.selectFrom('mailbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listMailboxes(q: Queryable): Promise<MailboxRow[]> {
+  return q.selectFrom('mailbox').selectAll().orderBy('address_key').execute();
+}
+
+export async function setMember(q: Queryable, mailboxId: string, userId: string, rights: Rights, at: number): Promise<void> {
+  const values = { can_read: flag(rights.read), can_send: flag(rights.send), can_manage: flag(rights.manage) };
+  await q
+    .insertInto('mailbox_member')
+    .values({ mailbox_id: mailboxId, user_id: userId, ...values, created_at: at })
+    .onConflict((c) => c.columns(['mailbox_id', 'user_id']).doUpdateSet(values))
+    .execute();
+}
+
+export type MemberRow = { mailboxId: string; userId: string; rights: Rights };
+
+export async function membersOf(q: Queryable, mailboxId: string): Promise<MemberRow[]> {
+  const rows = await q.selectFrom('mailbox_member').selectAll().where('mailbox_id', '=', mailboxId).orderBy('user_id').execute();
+  return rows.map(toMember);
+}
+
+export async function membershipsOfUser(q: Queryable, userId: string): Promise<MemberRow[]> {
+  const rows = await q.selectFrom('mailbox_member').selectAll().where('user_id', '=', userId).execute();
+  return rows.map(toMember);
+}
+
+export async function membership(q: Queryable, userId: string, mailboxId: string): Promise<MemberRow | undefined> {
+  const row = await q
+    .selectFrom('mailbox_member')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('mailbox_id', '=', mailboxId)
+    .executeTakeFirst();
+  return row ? toMember(row) : undefined;
+}
+
+function toMember(row: { mailbox_id: string; user_id: string; can_read: number; can_send: number; can_manage: number }): MemberRow {
+  return {
+    mailboxId: row.mailbox_id,
+    userId: row.user_id,
+    rights: { read: row.can_read === 1, send: row.can_send === 1, manage: row.can_manage === 1 },
+  };
+}
+
+export async function foldersOf(q: Queryable, mailboxId: string): Promise<FolderRow[]> {
+  return q.selectFrom('folder').selectAll().where('mailbox_id', '=', mailboxId).orderBy('name').execute();
+}
+
+export async function folderByName(q: Queryable, mailboxId: string, name: string): Promise<FolderRow | undefined> {
+  return q.selectFrom('folder').selectAll().where('mailbox_id', '=', mailboxId).where('name', '=', name).executeTakeFirst();
+}

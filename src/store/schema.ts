@@ -1,0 +1,145 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The typed shape of the one schema both engines share (see migrations/). Times are epoch
+ * milliseconds (int8 in PostgreSQL, read back as numbers); booleans are 0/1 integers so that
+ * both engines store the same values.
+ */
+export type Flag = 0 | 1;
+
+export interface OperatorDomainTable {
+  domain: string;
+  created_at: number;
+}
+
+export interface StructureTable {
+  id: string;
+  name: string;
+  finess: string | null;
+  siret: string | null;
+  created_at: number;
+}
+
+export interface UserAccountTable {
+  id: string;
+  display_name: string;
+  rpps: string | null;
+  profession: string | null;
+  structure_id: string | null;
+  notify_email: string | null;
+  password_hash: string | null;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface MailboxTable {
+  id: string;
+  address: string;
+  /** Lower-cased address: the unique lookup key. */
+  address_key: string;
+  kind: 'PER' | 'ORG' | 'APP';
+  display_name: string;
+  structure_id: string | null;
+  liste_rouge: Flag;
+  created_at: number;
+}
+
+export interface MailboxMemberTable {
+  mailbox_id: string;
+  user_id: string;
+  can_read: Flag;
+  can_send: Flag;
+  can_manage: Flag;
+  created_at: number;
+}
+
+export interface FolderTable {
+  id: string;
+  mailbox_id: string;
+  name: string;
+  special_use: string | null;
+  uidvalidity: number;
+  uid_next: number;
+  highest_modseq: number;
+  created_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  /** Null once the purge has removed the blob. */
+  blob_key: string | null;
+  /** The per-message data key, wrapped by the operator's key-encryption key; destroyed first at purge. */
+  wrapped_key: Buffer | null;
+  kek_id: string;
+  size: number;
+  /** Salted SHA-256 of the stored plaintext, `sha256s:<salt hex>:<digest hex>` (see core/digest.ts). */
+  content_digest: string;
+  message_id_header: string;
+  sender: string;
+  subject: string | null;
+  date_header: number | null;
+  has_attachments: Flag;
+  /** The MIME index computed once at deposit (JSON): headers, addresses, attachments. */
+  index_json: string | null;
+  received_at: number;
+  purged_at: number | null;
+}
+
+export interface MailboxEntryTable {
+  folder_id: string;
+  uid: number;
+  message_id: string;
+  mailbox_id: string;
+  flags: string;
+  modseq: number;
+  internal_date: number;
+}
+
+export interface RecipientTable {
+  message_id: string;
+  address: string;
+  header_kind: 'to' | 'cc' | 'bcc';
+  route: 'local' | 'operator' | 'vault';
+  state: 'delivered' | 'queued' | 'failed';
+  mailbox_id: string | null;
+  delivered_at: number | null;
+  opened_at: number | null;
+}
+
+export interface ProofEventTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  message_id: string;
+  message_id_header: string;
+  content_digest: string;
+  actor: string;
+  recipient: string | null;
+  channel: string;
+  at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  result: 'ok' | 'refused' | 'error';
+  /** Structured facts (ids, counts, error codes) — never content, never secrets. */
+  detail: string | null;
+}
+
+export interface Database {
+  operator_domain: OperatorDomainTable;
+  structure: StructureTable;
+  user_account: UserAccountTable;
+  mailbox: MailboxTable;
+  mailbox_member: MailboxMemberTable;
+  folder: FolderTable;
+  message: MessageTable;
+  mailbox_entry: MailboxEntryTable;
+  recipient: RecipientTable;
+  proof_event: ProofEventTable;
+  audit_log: AuditLogTable;
+}

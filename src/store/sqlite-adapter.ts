@@ -1,0 +1,39 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/**
+ * Kysely's SQLite dialect speaks better-sqlite3's interface; node:sqlite is close enough that a
+ * thin wrapper does, which spares Missive a native build.
+ */
+export function openSqlite(file: string): { database: DatabaseSync; kysely: SqliteDatabase } {
+  const database = new DatabaseSync(file);
+  // WAL lets readers run during a write; synchronous=FULL makes every commit durable before it
+  // returns, which is what lets deposit acknowledge after the commit and mean it.
+  database.exec('PRAGMA journal_mode = WAL');
+  database.exec('PRAGMA synchronous = FULL');
+  database.exec('PRAGMA foreign_keys = ON');
+  database.exec('PRAGMA busy_timeout = 10000');
+  const cache = new Map<string, StatementSync>();
+  const kysely: SqliteDatabase = {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (cache.size > 500) cache.clear();
+        cache.set(sql, statement);
+      }
+      const prepared = statement;
+      return {
+        reader: prepared.columns().length > 0,
+        all: (parameters) => prepared.all(...(parameters as never[])),
+        run: (parameters) => {
+          const result = prepared.run(...(parameters as never[]));
+          return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
+        },
+        iterate: (parameters) => prepared.iterate(...(parameters as never[])),
+      };
+    },
+  };
+  return { database, kysely };
+}
