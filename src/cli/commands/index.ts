@@ -1,0 +1,23 @@
+import type { Runtime } from '../../runtime/open-runtime.ts';
+import { initCommand } from './init.ts';
+import { listCommand, showCommand } from './read.ts';
+import { mailboxAddCommand, userAddCommand } from './accounts.ts';
+import { retentionRunCommand } from './retention.ts';
+import { sendCommand } from './send.ts';
+
+export type Command = { summary: string; usage: string; run(runtime: Runtime, args: string[]): Promise<void> };
+
+export const COMMANDS: Record<string, Command> = {
+  init: initCommand,
+  'user add': userAddCommand,
+  'mailbox add': mailboxAddCommand,
+  send: sendCommand,
+  list: listCommand,
+  show: showCommand,
+  'retention run': retentionRunCommand,
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  missive ${name} ${command.usage}\n      ${command.summary}`);
+  return `usage: missive <command> [options]\n\n${lines.join('\n')}\n\nConfiguration comes from missive.config.json and MISSIVE_* variables (see README).\n`;
+}

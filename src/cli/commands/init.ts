@@ -1,0 +1,17 @@
+import { addDomain } from '../../services/accounts.ts';
+import type { Command } from './index.ts';
+import { parse } from './args.ts';
+
+const USAGE = 'init [--domain <domain>]';
+
+/** Creates the storage, the keys (when allowed) and the operator's domain. Idempotent. */
+export const initCommand: Command = {
+  summary: 'prepare storage and keys, and register the operator domain (default: the configured domain)',
+  usage: '[--domain <domain>]',
+  async run(runtime, args) {
+    const { values } = parse(args, { domain: { type: 'string' } }, USAGE);
+    const domain = values.domain ?? runtime.config.domain;
+    await addDomain(runtime.ctx, domain);
+    process.stdout.write(`initialised: domain ${domain}; key-encryption key ${runtime.keyGenerated ? 'generated' : 'loaded'} (id ${runtime.ctx.kek.id})\n`);
+  },
+};

@@ -1,0 +1,93 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { createLogger } from './observability/log.ts';
+import { startHttp } from './protocols/http/server.ts';
+import { openRuntime } from './runtime/open-runtime.ts';
+import { addDomain } from './services/accounts.ts';
+import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
+import { runRetention } from './services/retention.ts';
+
+/** `npm start`: every listener on the configured storage; the demo operator on a first development start. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`missive: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, { log });
+  const { ctx } = runtime;
+  if (runtime.keyGenerated) log.warn('generated a new key-encryption key', { file: config.kekFile });
+  if (!ctx.localDomains.has(config.domain)) await addDomain(ctx, config.domain);
+
+  const credentialsFile = path.join(config.dataDir, 'demo-credentials.json');
+  if (config.demoSeed) {
+    const seeded = await seedDemo(ctx, config.domain);
+    if (seeded) {
+      await writeFile(credentialsFile, `${JSON.stringify(seeded, null, 2)}\n`, { mode: 0o600 });
+      await chmod(credentialsFile, 0o600);
+    }
+  }
+  const http = await startHttp(ctx, { host: config.httpHost, port: config.httpPort, version: await version() });
+
+  const retention = setInterval(() => {
+    runRetention(ctx, config.retentionDays).catch((error: unknown) => log.error('retention run failed', { error }));
+  }, config.retentionIntervalMinutes * 60_000);
+  retention.unref();
+
+  printWelcome(config, http.url, config.demoSeed ? await readCredentials(credentialsFile) : null);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    clearInterval(retention);
+    http.server.close();
+    http.server.closeAllConnections();
+    runtime.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function readCredentials(file: string): Promise<DemoCredentials | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
+  } catch {
+    return null;
+  }
+}
+
+function printWelcome(config: Config, url: string, demo: DemoCredentials | null): void {
+  const lines = [
+    '',
+    `Missive ${config.mode} — domain ${config.domain}`,
+    `  storage      ${config.databaseUrl ? 'PostgreSQL' : `SQLite ${path.join(config.dataDir, 'missive.sqlite')}`}; encrypted blobs in ${config.blobsDir}`,
+    `  health       ${url}/healthz`,
+    '  CLI          ./bin/missive help   (for example: ./bin/missive list --as eloise.martin)',
+  ];
+  if (demo) {
+    lines.push('', `Demo operator (passwords are also in ${path.join(config.dataDir, 'demo-credentials.json')}):`);
+    for (const user of demo.users) {
+      lines.push(`  ${user.id.padEnd(16)} ${user.password.padEnd(18)} ${user.name}, ${user.role} — ${user.mailboxes.join(', ')}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+await main();
