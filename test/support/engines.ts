@@ -15,7 +15,10 @@ import { openRuntime, type Runtime } from '../../src/runtime/open-runtime.ts';
 export type EngineName = 'sqlite' | 'postgres';
 
 export function engines(): EngineName[] {
-  return process.env.MISSIVE_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const available: EngineName[] = process.env.MISSIVE_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  // MISSIVE_TEST_ENGINES=postgres lets CI's PostgreSQL pass skip what the SQLite pass already ran.
+  const only = process.env.MISSIVE_TEST_ENGINES?.split(',').map((name) => name.trim());
+  return only ? available.filter((engine) => only.includes(engine)) : available;
 }
 
 export type TestRuntime = Runtime & { dataDir: string; clock: { now: number } };
