@@ -17,21 +17,26 @@ import { freshPostgresDatabase } from '../test/support/engines.ts';
  * SQLite always; PostgreSQL when MISSIVE_BENCH_PG_URL (or MISSIVE_TEST_PG_URL) names a server.
  */
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '32' } } });
+  const { values } = parseArgs({
+    args,
+    options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '32' }, 'inline-bytes': { type: 'string' } },
+  });
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);
+  // --inline-bytes 0 sends every message to the blob store, as large messages always go.
+  const overrides: Record<string, string> = values['inline-bytes'] === undefined ? {} : { MISSIVE_INLINE_CONTENT_BYTES: values['inline-bytes'] };
   const pgBase = process.env.MISSIVE_BENCH_PG_URL ?? process.env.MISSIVE_TEST_PG_URL;
   console.log(`deposit: ${count} messages of ~20 KB (1 attachment, 3 local recipients), concurrency ${concurrency}`);
   const results: Record<string, number> = {};
-  results.sqlite = await benchOne('sqlite', count, concurrency);
-  if (pgBase) results.postgres = await benchOne('postgres', count, concurrency);
+  results.sqlite = await benchOne('sqlite', count, concurrency, overrides);
+  if (pgBase) results.postgres = await benchOne('postgres', count, concurrency, overrides);
   else console.log('postgres: skipped (set MISSIVE_BENCH_PG_URL=postgres://… to include it)');
   console.log(JSON.stringify({ bench: 'deposit', count, concurrency, depositsPerSecond: results }));
 }
 
-async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrency: number): Promise<number> {
+async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrency: number, overrides: Record<string, string>): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-bench-'));
-  const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir };
+  const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir, ...overrides };
   let drop = async () => {};
   if (engine === 'postgres') {
     process.env.MISSIVE_TEST_PG_URL ??= process.env.MISSIVE_BENCH_PG_URL;

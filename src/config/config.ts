@@ -25,6 +25,8 @@ export type Config = {
   maxAttachmentBytes: number;
   maxMessageBytes: number;
   maxRecipients: number;
+  /** Messages whose ciphertext is at most this size are stored in the database, in the deposit's transaction. */
+  inlineContentBytes: number;
   retentionDays: number;
   retentionIntervalMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -49,6 +51,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'maxAttachmentBytes', env: 'MISSIVE_MAX_ATTACHMENT_BYTES', kind: 'integer', min: 1, help: 'largest attachment, decoded (default 10 MiB)' },
   { name: 'maxMessageBytes', env: 'MISSIVE_MAX_MESSAGE_BYTES', kind: 'integer', min: 1024, help: 'largest raw message (default 40 MiB)' },
   { name: 'maxRecipients', env: 'MISSIVE_MAX_RECIPIENTS', kind: 'integer', min: 1, max: 10000, help: 'recipients per message (default 100)' },
+  { name: 'inlineContentBytes', env: 'MISSIVE_INLINE_CONTENT_BYTES', kind: 'integer', min: 0, max: 4 * 1024 * 1024, help: 'messages up to this size (encrypted) are kept in the database, larger ones in the blob store (default 256 KiB; 0: always the blob store)' },
   { name: 'retentionDays', env: 'MISSIVE_RETENTION_DAYS', kind: 'integer', min: 1, help: 'days message content is kept (default 90); proofs are kept forever' },
   { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, help: 'how often the purge runs (default 60)' },
   { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
@@ -154,6 +157,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     maxAttachmentBytes: given.maxAttachmentBytes ?? 10 * 1024 * 1024,
     maxMessageBytes: given.maxMessageBytes ?? 40 * 1024 * 1024,
     maxRecipients: given.maxRecipients ?? 100,
+    inlineContentBytes: given.inlineContentBytes ?? 256 * 1024,
     retentionDays: given.retentionDays ?? 90,
     retentionIntervalMinutes: given.retentionIntervalMinutes ?? 60,
     logLevel: given.logLevel ?? 'info',

@@ -20,22 +20,8 @@ export function parseHeaderBlock(block: Buffer): HeaderField[] {
     throw malformed(`the header section exceeds ${MAX_HEADER_BLOCK_BYTES} bytes`);
   }
   if (block.includes(0)) throw malformed('the header section contains a NUL byte');
-  const text = block.toString('utf8');
-  const lines = text.split('\r\n');
-  if (lines.at(-1) === '') lines.pop();
-  const fields: { name: string; value: string }[] = [];
-  lines.forEach((line, index) => {
-    if (Buffer.byteLength(line) > MAX_LINE) throw malformed(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
-    if (line.startsWith(' ') || line.startsWith('\t')) {
-      const last = fields.at(-1);
-      if (last === undefined) throw malformed('the message starts with a continuation line');
-      last.value += line;
-      return;
-    }
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!FIELD_NAME.test(name)) throw malformed(`header line ${index + 1} is not "Name: value"`);
-    fields.push({ name, value: line.slice(colon + 1).trim() });
+  const fields = readHeaderFields(block, (reason) => {
+    throw malformed(reason);
   });
   const counts = new Map<string, number>();
   for (const field of fields) counts.set(field.name.toLowerCase(), (counts.get(field.name.toLowerCase()) ?? 0) + 1);
@@ -63,6 +49,32 @@ export function removeFields(block: Buffer, name: string): Buffer {
     if (!dropping) kept.push(line);
   }
   return Buffer.from(kept.join('\r\n'), 'latin1');
+}
+
+/**
+ * Unfolds a header block into fields. `onError` decides what a bad line means: the top-level
+ * header of a message Missive accepts must be clean (throw), while a MIME part's header is read
+ * the lenient way mail readers do (skip the line).
+ */
+export function readHeaderFields(block: Buffer, onError: (reason: string) => void): HeaderField[] {
+  const lines = block.toString('utf8').split('\r\n');
+  if (lines.at(-1) === '') lines.pop();
+  const fields: { name: string; value: string }[] = [];
+  lines.forEach((line, index) => {
+    if (Buffer.byteLength(line) > MAX_LINE) return onError(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      const last = fields.at(-1);
+      if (last === undefined) return onError('the message starts with a continuation line');
+      last.value += line;
+      return;
+    }
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!FIELD_NAME.test(name)) return onError(`header line ${index + 1} is not "Name: value"`);
+    fields.push({ name, value: line.slice(colon + 1).trim() });
+  });
+  for (const field of fields) field.value = field.value.trim();
+  return fields;
 }
 
 export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {

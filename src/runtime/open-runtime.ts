@@ -23,11 +23,21 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     kek,
     log,
     clock: options.clock ?? Date.now,
-    limits: { maxAttachmentBytes: config.maxAttachmentBytes, maxMessageBytes: config.maxMessageBytes, maxRecipients: config.maxRecipients },
+    limits: {
+      maxAttachmentBytes: config.maxAttachmentBytes,
+      maxMessageBytes: config.maxMessageBytes,
+      maxRecipients: config.maxRecipients,
+      inlineContentBytes: config.inlineContentBytes,
+    },
     localDomains: new Set(await listOperatorDomains(sql.read)),
     trustedDomains: new Set(),
   };
-  return { ctx, config, keyGenerated: generated, close: () => sql.close() };
+  return {
+    ctx,
+    config,
+    keyGenerated: generated,
+    close: () => sql.close(),
+  };
 }
 
 async function loadKek(config: Config): Promise<{ kek: KeyEncryptionKey; generated: boolean }> {

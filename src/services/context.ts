@@ -7,6 +7,7 @@ export type Limits = {
   maxAttachmentBytes: number;
   maxMessageBytes: number;
   maxRecipients: number;
+  inlineContentBytes: number;
 };
 
 /** What every use case needs, built once at start (see `open-services.ts`) and passed down. */

@@ -2,12 +2,11 @@ import type { Readable } from 'node:stream';
 import { MissiveError } from '../core/errors.ts';
 import { describePrincipal, mayAct, type Principal } from '../core/principal.ts';
 import type { Channel, ProofEvent } from '../core/proof-event.ts';
-import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
-import { unwrapDataKey } from '../store/crypto/envelope.ts';
 import { membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
 import { findMessage, mailboxesHolding, markOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
 import { appendProofEvents } from '../store/repositories/proofs.ts';
+import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
 
@@ -50,7 +49,7 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     await audit(ctx, actor, request, 'refused', 'content_purged');
     throw new MissiveError('content_purged', 'the content of this message has been deleted at the end of its retention period; its proofs remain');
   }
-  const dataKey = unwrapDataKey(ctx.kek, message.wrapped_key, message.blob_key);
+  const content = await decryptedContent(ctx, message);
   if (!request.peek) await recordOpening(ctx, actor, request, message, via);
   return {
     messageId: message.id,
@@ -59,7 +58,7 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     size: message.size,
     receivedAt: message.received_at,
     index: JSON.parse(message.index_json) as MessageIndex,
-    content: openDecrypted(ctx.blobs, message.blob_key, dataKey),
+    content,
   };
 }
 

@@ -5,8 +5,10 @@ import path from 'node:path';
 import type { Engine } from './engine.ts';
 import { GroupCommitter, type Work } from './group-commit.ts';
 import { migrateToLatest } from './migrate.ts';
+import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
+import { SqliteWriterDialect } from './sqlite-writer-dialect.ts';
 
 /**
  * The SQL side of the store. `read` serves queries outside a write; `write` runs work inside a
@@ -16,6 +18,8 @@ export type SqlStore = {
   readonly engine: Engine;
   readonly read: Kysely<Database>;
   write<T>(work: Work<T>): Promise<T>;
+  /** A named write (store/procedures.ts) in its own transaction, run where the engine runs it best. */
+  procedure<N extends ProcedureName>(name: N, args: ProcedureArgs<N>): Promise<ProcedureResult<N>>;
   close(): Promise<void>;
 };
 
@@ -29,9 +33,10 @@ export async function openSqlStore(location: SqlLocation): Promise<SqlStore> {
 async function openEmbedded(file: string): Promise<SqlStore> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Two connections: WAL lets the reader see committed data while the writer holds its lock,
-  // so lookups never queue behind a batch being committed.
-  const writerConnection = openSqlite(file);
-  const writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: writerConnection.kysely }) });
+  // so lookups never queue behind a batch being committed. The writer lives in its own thread:
+  // its COMMIT waits for fsync there, not on the main thread.
+  const dialect = new SqliteWriterDialect(file);
+  const writer = new Kysely<Database>({ dialect });
   await migrateToLatest(writer as Kysely<unknown>, 'sqlite');
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file).kysely }) });
   const committer = new GroupCommitter(writer, { lanes: 1 });
@@ -39,6 +44,7 @@ async function openEmbedded(file: string): Promise<SqlStore> {
     engine: 'sqlite',
     read: reader,
     write: (work) => committer.run(work),
+    procedure: (name, args) => dialect.runProcedure(name, args) as never,
     async close() {
       await committer.close();
       await reader.destroy();
@@ -62,6 +68,7 @@ async function openPostgres(url: string): Promise<SqlStore> {
     engine: 'postgres',
     read: db,
     write: (work) => committer.run(work),
+    procedure: (name, args) => committer.run((trx) => PROCEDURES[name](trx, args as never)) as never,
     async close() {
       await committer.close();
       await db.destroy();

@@ -66,8 +66,10 @@ export interface FolderTable {
 
 export interface MessageTable {
   id: string;
-  /** Null once the purge has removed the blob. */
+  /** The content's name: AEAD context, and file name when stored as a blob. Null once purged. */
   blob_key: string | null;
+  /** `inline`: ciphertext in message_content (small messages); `blob`: in the blob store. */
+  storage: 'inline' | 'blob';
   /** The per-message data key, wrapped by the operator's key-encryption key; destroyed first at purge. */
   wrapped_key: Buffer | null;
   kek_id: string;
@@ -83,6 +85,11 @@ export interface MessageTable {
   index_json: string | null;
   received_at: number;
   purged_at: number | null;
+}
+
+export interface MessageContentTable {
+  message_id: string;
+  ciphertext: Buffer;
 }
 
 export interface MailboxEntryTable {
@@ -138,6 +145,7 @@ export interface Database {
   mailbox_member: MailboxMemberTable;
   folder: FolderTable;
   message: MessageTable;
+  message_content: MessageContentTable;
   mailbox_entry: MailboxEntryTable;
   recipient: RecipientTable;
   proof_event: ProofEventTable;

@@ -10,8 +10,8 @@ import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/observability/log.ts';
 import { openRuntime } from '../../src/runtime/open-runtime.ts';
 import { openMessage } from '../../src/services/open.ts';
-import { openDecrypted } from '../../src/store/blobs/encrypted-blobs.ts';
-import { unwrapDataKey } from '../../src/store/crypto/envelope.ts';
+import { decryptedContent } from '../../src/services/content.ts';
+import { findMessage } from '../../src/store/repositories/messages.ts';
 import { engines, freshPostgresDatabase } from '../support/engines.ts';
 import { seedSmallOperator } from '../support/fixtures.ts';
 
@@ -69,16 +69,11 @@ async function checkStore(env: Record<string, string>, acknowledged: ReadonlyMap
       const opened = await openMessage(ctx, { principal: { kind: 'user', userId: 'khaddad' }, messageId, channel: 'api', peek: true });
       assert.equal(await sha256(opened.content), sha, `message ${messageId} does not read back byte-exact`);
     }
-    const filed = await ctx.sql.read
-      .selectFrom('mailbox_entry as e')
-      .innerJoin('message as m', 'm.id', 'e.message_id')
-      .select(['m.id', 'm.blob_key', 'm.wrapped_key'])
-      .distinct()
-      .execute();
-    for (const row of filed) {
-      assert.ok(row.blob_key && row.wrapped_key, `entry of ${row.id} points at a message without content`);
-      const dataKey = unwrapDataKey(ctx.kek, Buffer.from(row.wrapped_key), row.blob_key);
-      await sha256(openDecrypted(ctx.blobs, row.blob_key, dataKey)); // throws if missing, truncated or altered
+    const filed = await ctx.sql.read.selectFrom('mailbox_entry').select('message_id').distinct().execute();
+    for (const { message_id } of filed) {
+      const message = await findMessage(ctx.sql.read, message_id);
+      assert.ok(message, `an entry points at message ${message_id}, which does not exist`);
+      await sha256(await decryptedContent(ctx, message)); // throws if missing, truncated or altered
     }
   } finally {
     await runtime.close();

@@ -18,7 +18,7 @@ const worker = async () => {
   for (;;) {
     const n = sequence++;
     // Sizes vary from a few bytes to several 64 KiB chunks so that kills land in every phase.
-    const attachment = n % 3 === 0 ? { name: `doc-${n}.pdf`, bytes: randomBytes(1 + ((n * 7919) % 200_000)) } : undefined;
+    const attachment = n % 3 === 0 ? { name: `doc-${n}.pdf`, bytes: randomBytes(1 + ((n * 7919) % 400_000)) } : undefined;
     const raw = rawMessage({
       from: `emartin@${DOMAIN}`,
       to: [`khaddad@${DOMAIN}`],

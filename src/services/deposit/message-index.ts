@@ -1,19 +1,26 @@
-import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
-import { MissiveError } from '../../core/errors.ts';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import libmime from 'libmime';
+import { headerValue, type HeaderField } from '../../core/header-block.ts';
+import { MimeIndexer } from '../../core/mime/mime-indexer.ts';
+import { filenameOf, type MimePart } from '../../core/mime/mime-part.ts';
 
 export type IndexedAddress = { name: string; address: string };
-export type IndexedAttachment = { filename: string | null; contentType: string; size: number; contentId: string | null; inline: boolean };
+export type IndexedAttachment = { part: string; filename: string | null; contentType: string; size: number; contentId: string | null; inline: boolean };
+
+/** A MIME part as stored: the tree with offsets, without the raw headers (they stay in the blob). */
+export type StoredPart = Omit<MimePart, 'headers' | 'children'> & { children: StoredPart[] };
 
 /**
  * What deposit learns from parsing a message once; stored with the message so that no reader
- * (web list, IMAP ENVELOPE, search) parses it again.
+ * (web list, IMAP ENVELOPE and BODYSTRUCTURE, search) parses it again.
  */
 export type MessageIndex = {
   subject: string | null;
   from: IndexedAddress[];
+  sender: IndexedAddress[];
+  replyTo: IndexedAddress[];
   to: IndexedAddress[];
   cc: IndexedAddress[];
-  replyTo: IndexedAddress[];
   date: number | null;
   messageId: string | null;
   inReplyTo: string | null;
@@ -23,109 +30,113 @@ export type MessageIndex = {
   /** MSSanté headers (see docs/MSSANTE.md): kept so later issues can route and acknowledge. */
   mss: { codeCda: string | null; ins: string | null; nil: string | null; mes: string | null };
   dispositionNotificationTo: string | null;
+  structure: StoredPart;
 };
 
 const PREVIEW_CHARS = 240;
 
-/**
- * A parser to write the canonical message into, and the index it yields. Attachments stream
- * through a byte counter and are dropped: only their sizes and names are kept, so a 10 MB
- * attachment costs a few chunks of memory here. Over the limit, the index rejects.
- */
-export function createIndexer(maxAttachmentBytes: number): { parser: MailParser; index: Promise<MessageIndex> } {
-  const parser = new MailParser({ skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
-  const index = new Promise<MessageIndex>((resolve, reject) => {
-    let headers: Map<string, unknown> = new Map();
-    const attachments: IndexedAttachment[] = [];
-    let text = '';
-    let failed = false;
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(error);
-      parser.destroy();
-    };
-    parser.on('headers', (map: Map<string, unknown>) => {
-      headers = map;
-    });
-    parser.on('data', (data: AttachmentStream | MessageText) => {
-      if (data.type === 'text') {
-        text = (data.text ?? '').trim();
-        return;
-      }
-      const attachment = data;
-      let size = 0;
-      attachment.content.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxAttachmentBytes) {
-          const name = attachment.filename ?? 'an attachment';
-          fail(new MissiveError('attachment_too_large', `${name} is larger than the ${maxAttachmentBytes}-byte limit per attachment`, { limit: maxAttachmentBytes }));
-        }
-      });
-      attachment.content.on('end', () => {
-        attachments.push({
-          filename: attachment.filename ?? null,
-          contentType: attachment.contentType,
-          size,
-          contentId: attachment.contentId ?? null,
-          inline: attachment.contentDisposition === 'inline',
-        });
-        attachment.release();
-      });
-    });
-    parser.on('error', (error: Error) => fail(new MissiveError('malformed_message', `malformed message: ${error.message}`)));
-    parser.on('end', () => {
-      if (failed) return;
-      resolve({
-        subject: stringHeader(headers, 'subject'),
-        from: addresses(headers.get('from')),
-        to: addresses(headers.get('to')),
-        cc: addresses(headers.get('cc')),
-        replyTo: addresses(headers.get('reply-to')),
-        date: dateHeader(headers.get('date')),
-        messageId: stringHeader(headers, 'message-id'),
-        inReplyTo: stringHeader(headers, 'in-reply-to'),
-        references: referenceList(headers.get('references')),
-        attachments,
-        textPreview: text.replace(/\s+/g, ' ').slice(0, PREVIEW_CHARS),
-        mss: {
-          codeCda: stringHeader(headers, 'x-mss-codecda'),
-          ins: stringHeader(headers, 'x-mss-ins'),
-          nil: stringHeader(headers, 'x-mss-nil'),
-          mes: stringHeader(headers, 'x-mss-mes'),
-        },
-        dispositionNotificationTo: addresses(headers.get('disposition-notification-to'))[0]?.address ?? null,
-      });
-    });
-  });
-  return { parser, index };
-}
-
-function stringHeader(headers: Map<string, unknown>, name: string): string | null {
-  const value = headers.get(name);
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return null;
-}
-
-function addresses(value: unknown): IndexedAddress[] {
-  const objects = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
-  const out: IndexedAddress[] = [];
-  const visit = (entries: AddressObject['value']) => {
-    for (const entry of entries) {
-      if (entry.group) visit(entry.group);
-      else if (entry.address) out.push({ name: entry.name ?? '', address: entry.address });
-    }
+/** An indexer to write the canonical message into, chunk by chunk; `end` gives its index. */
+export function createIndexer(maxAttachmentBytes: number): { write(chunk: Buffer): void; end(): MessageIndex } {
+  const indexer = new MimeIndexer({ maxAttachmentBytes });
+  return {
+    write: (chunk) => indexer.write(chunk),
+    end: () => {
+      const { root, preview } = indexer.end();
+      return summarise(root, preview);
+    },
   };
-  for (const object of objects) visit(object.value ?? []);
+}
+
+function summarise(root: MimePart, preview: { part: MimePart; raw: Buffer } | null): MessageIndex {
+  const headers = root.headers;
+  const text = (name: string) => {
+    const value = headerValue(headers, name);
+    return value === undefined ? null : decodeWords(value);
+  };
+  return {
+    subject: text('subject'),
+    from: addresses(headers, 'from'),
+    sender: addresses(headers, 'sender'),
+    replyTo: addresses(headers, 'reply-to'),
+    to: addresses(headers, 'to'),
+    cc: addresses(headers, 'cc'),
+    date: parseDate(headerValue(headers, 'date')),
+    messageId: headerValue(headers, 'message-id') ?? null,
+    inReplyTo: headerValue(headers, 'in-reply-to') ?? null,
+    references: (headerValue(headers, 'references') ?? '').split(/\s+/).filter(Boolean),
+    attachments: attachmentsOf(root),
+    textPreview: preview ? previewText(preview.part, preview.raw) : '',
+    mss: { codeCda: text('x-mss-codecda'), ins: text('x-mss-ins'), nil: text('x-mss-nil'), mes: text('x-mss-mes') },
+    dispositionNotificationTo: addresses(headers, 'disposition-notification-to')[0]?.address ?? null,
+    structure: stored(root),
+  };
+}
+
+function stored(part: MimePart): StoredPart {
+  const { headers: _headers, children, ...rest } = part;
+  return { ...rest, children: children.map(stored) };
+}
+
+/** Leaves that are files, with their IMAP part numbers (1, 1.2, …). */
+function attachmentsOf(root: MimePart): IndexedAttachment[] {
+  const out: IndexedAttachment[] = [];
+  const visit = (part: MimePart, number: string) => {
+    if (part.children.length > 0 && part.contentType !== 'message/rfc822') {
+      part.children.forEach((child, index) => visit(child, number ? `${number}.${index + 1}` : String(index + 1)));
+      return;
+    }
+    if (!part.attachment) return;
+    out.push({
+      part: number || '1',
+      filename: filenameOf(part),
+      contentType: part.contentType,
+      size: part.decodedSize,
+      contentId: part.contentId,
+      inline: part.disposition === 'inline' || (part.disposition === null && part.contentId !== null),
+    });
+  };
+  visit(root, '');
   return out;
 }
 
-function dateHeader(value: unknown): number | null {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : null;
+function addresses(headers: readonly HeaderField[], name: string): IndexedAddress[] {
+  const value = headerValue(headers, name);
+  if (!value) return [];
+  return addressparser(value, { flatten: true })
+    .filter((entry) => typeof entry.address === 'string' && entry.address !== '')
+    .map((entry) => ({ name: decodeWords(entry.name ?? ''), address: entry.address }));
 }
 
-function referenceList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : [];
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+function parseDate(value: string | undefined): number | null {
+  if (!value) return null;
+  const time = Date.parse(value.replace(/\([^)]*\)/g, ' '));
+  return Number.isNaN(time) ? null : time;
+}
+
+/** The first words of the text, decoded, for lists and notifications: never more than a line. */
+function previewText(part: MimePart, raw: Buffer): string {
+  let bytes: Buffer = raw;
+  if (part.encoding === 'base64') bytes = Buffer.from(raw.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '').replace(/(.{4})*(.{0,3})$/, (m, _a, tail: string) => m.slice(0, m.length - tail.length)), 'base64');
+  else if (part.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(raw);
+  let text: string;
+  try {
+    text = new TextDecoder(part.params.charset ?? 'utf-8').decode(bytes);
+  } catch {
+    text = bytes.toString('latin1');
+  }
+  if (part.contentType === 'text/html') text = text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ');
+  return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
+function decodeQuotedPrintable(raw: Buffer): Buffer {
+  const text = raw.toString('latin1').replace(/=\r\n/g, '');
+  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1');
 }

@@ -69,7 +69,13 @@ function open(key: Buffer, prefix: Buffer, aad: Buffer, counter: number, last: b
   return plaintext;
 }
 
-export function encryptStream(dataKey: Buffer, context: string, options: { chunkSize?: number } = {}): Transform {
+/**
+ * The encrypting side, synchronous: bytes in, sealed frames out. A full chunk is held back until
+ * more input arrives, because only then is it known not to be the last.
+ */
+export type Sealer = { push(chunk: Buffer): Buffer[]; finish(): Buffer[] };
+
+export function createSealer(dataKey: Buffer, context: string, options: { chunkSize?: number } = {}): Sealer {
   checkDataKey(dataKey);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   checkChunkSize(chunkSize);
@@ -80,7 +86,6 @@ export function encryptStream(dataKey: Buffer, context: string, options: { chunk
   header.writeUInt32BE(chunkSize, 5);
   prefix.copy(header, 9);
   const aad = Buffer.concat([header, Buffer.from(context, 'utf8')]);
-  // A full chunk is held back until more input arrives, because only then is it known not to be the last.
   const pending = Buffer.allocUnsafe(chunkSize);
   let filled = 0;
   let counter = 0;
@@ -90,25 +95,44 @@ export function encryptStream(dataKey: Buffer, context: string, options: { chunk
     if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
     return seal(dataKey, prefix, aad, counter++, last, pending.subarray(0, filled));
   };
+  const start = (out: Buffer[]) => {
+    if (!headerSent) out.push(header);
+    headerSent = true;
+  };
 
+  return {
+    push(chunk) {
+      const out: Buffer[] = [];
+      start(out);
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (filled === chunkSize) {
+          out.push(sealNext(false));
+          filled = 0;
+        }
+        const n = Math.min(chunkSize - filled, chunk.length - offset);
+        chunk.copy(pending, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+      }
+      return out;
+    },
+    finish() {
+      const out: Buffer[] = [];
+      start(out);
+      out.push(sealNext(true));
+      filled = 0;
+      return out;
+    },
+  };
+}
+
+export function encryptStream(dataKey: Buffer, context: string, options: { chunkSize?: number } = {}): Transform {
+  const sealer = createSealer(dataKey, context, options);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       try {
-        if (!headerSent) {
-          this.push(header);
-          headerSent = true;
-        }
-        let offset = 0;
-        while (offset < chunk.length) {
-          if (filled === chunkSize) {
-            this.push(sealNext(false));
-            filled = 0;
-          }
-          const n = Math.min(chunkSize - filled, chunk.length - offset);
-          chunk.copy(pending, filled, offset, offset + n);
-          filled += n;
-          offset += n;
-        }
+        for (const frame of sealer.push(chunk)) this.push(frame);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -116,16 +140,20 @@ export function encryptStream(dataKey: Buffer, context: string, options: { chunk
     },
     flush(callback) {
       try {
-        if (!headerSent) this.push(header);
-        headerSent = true;
-        this.push(sealNext(true));
-        filled = 0;
+        for (const frame of sealer.finish()) this.push(frame);
         callback();
       } catch (error) {
         callback(error as Error);
       }
     },
   });
+}
+
+/** The same format as `encryptStream`, as an async generator: no stream machinery per message. */
+export async function* encryptChunks(dataKey: Buffer, context: string, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const sealer = createSealer(dataKey, context);
+  for await (const chunk of source) yield* sealer.push(chunk);
+  yield* sealer.finish();
 }
 
 export function decryptStream(dataKey: Buffer, context: string): Transform {

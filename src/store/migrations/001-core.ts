@@ -82,6 +82,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .createTable('message')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('blob_key', 'text')
+    .addColumn('storage', 'text', (c) => c.notNull().check(sql`storage in ('inline', 'blob')`))
     .addColumn('wrapped_key', binary)
     .addColumn('kek_id', 'text', (c) => c.notNull())
     .addColumn('size', int64, (c) => c.notNull())
@@ -94,6 +95,12 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('index_json', 'text')
     .addColumn('received_at', int64, (c) => c.notNull())
     .addColumn('purged_at', int64)
+    .execute();
+  // Ciphertext of small messages, written in the deposit's own transaction (see services/deposit).
+  await db.schema
+    .createTable('message_content')
+    .addColumn('message_id', 'text', (c) => c.primaryKey().references('message.id'))
+    .addColumn('ciphertext', binary, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('message_by_received').on('message').columns(['purged_at', 'received_at']).execute();
 

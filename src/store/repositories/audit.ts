@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { AuditLogTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
@@ -13,17 +13,18 @@ export type AuditEntry = {
 };
 
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
-  await q
-    .insertInto('audit_log')
-    .values({
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      target: entry.target,
-      result: entry.result,
-      detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    })
-    .execute();
+  await q.insertInto('audit_log').values(auditRow(entry)).execute();
+}
+
+export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
+  return {
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target,
+    result: entry.result,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  };
 }
 
 export async function recentAudit(q: Queryable, limit: number): Promise<Selectable<AuditLogTable>[]> {

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { MailboxEntryTable, MessageTable, RecipientTable } from '../schema.ts';
+import { sql, type Insertable } from 'kysely';
+import type { AuditLogTable, MailboxEntryTable, MessageTable, ProofEventTable, RecipientTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
 export type MessageRow = MessageTable;
@@ -16,37 +16,80 @@ export async function insertRecipients(q: Queryable, recipients: readonly Recipi
 
 export type EntryTarget = { mailboxId: string; folder: { name: string } | { specialUse: string }; flags: readonly string[] };
 
+/** One deposit ready to be written: every row but the entries, whose UIDs the batch allocates. */
+export type DepositRows = {
+  message: MessageRow;
+  /** The ciphertext when the message is stored inline. */
+  inlineContent: Buffer | null;
+  recipients: RecipientRow[];
+  targets: EntryTarget[];
+  events: ProofEventRow[];
+  audit: AuditRow;
+};
+
+type ProofEventRow = Insertable<ProofEventTable>;
+type AuditRow = Insertable<AuditLogTable>;
+
+const ROWS_PER_INSERT = 200;
+
 /**
- * Files a message in several folders at once. Each folder row is the lock that orders its UIDs:
- * taking the next UID and MODSEQ in the UPDATE that finds the folder means concurrent
- * deliveries can never commit UIDs out of order. Targets are taken in mailbox order so that
- * concurrent transactions (PostgreSQL) lock folders in one global order and cannot deadlock.
- * Returns the UID per target, in the order given; a missing folder yields null.
+ * Writes a batch of deposits with a handful of statements whatever its size. Each distinct
+ * folder is bumped once by the number of entries it receives (`UPDATE … RETURNING` takes the
+ * row lock that orders UIDs, so concurrent transactions never commit UIDs out of order), and
+ * the UIDs of that range go to the deposits in batch order. Folders are locked in one global
+ * order (mailbox id, then folder) so concurrent PostgreSQL transactions cannot deadlock.
+ * Returns, per deposit and per target, the UID filed (null where the folder does not exist).
  */
-export async function fileEntries(
-  q: Queryable,
-  messageId: string,
-  internalDate: number,
-  targets: readonly EntryTarget[],
-): Promise<({ uid: number; modseq: number } | null)[]> {
-  const order = targets.map((_, index) => index).sort((a, b) => (targets[a]!.mailboxId < targets[b]!.mailboxId ? -1 : 1));
-  const results: ({ uid: number; modseq: number } | null)[] = targets.map(() => null);
-  const rows: MailboxEntryTable[] = [];
-  for (const index of order) {
-    const target = targets[index]!;
+export async function fileDeposits(q: Queryable, deposits: readonly DepositRows[]): Promise<(number | null)[][]> {
+  const groups = new Map<string, { target: EntryTarget; slots: { deposit: number; target: number }[] }>();
+  deposits.forEach((deposit, d) =>
+    deposit.targets.forEach((target, t) => {
+      const key = `${target.mailboxId}\u0000${'name' in target.folder ? `n:${target.folder.name}` : `u:${target.folder.specialUse}`}`;
+      const group = groups.get(key) ?? { target, slots: [] };
+      group.slots.push({ deposit: d, target: t });
+      groups.set(key, group);
+    }),
+  );
+  const uids: (number | null)[][] = deposits.map((deposit) => deposit.targets.map(() => null));
+  const entries: MailboxEntryTable[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const { target, slots } = groups.get(key)!;
+    const count = slots.length;
     let update = q
       .updateTable('folder')
-      .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`highest_modseq + 1` })
+      .set({ uid_next: sql`uid_next + ${count}`, highest_modseq: sql`highest_modseq + ${count}` })
       .where('mailbox_id', '=', target.mailboxId);
     update = 'name' in target.folder ? update.where('name', '=', target.folder.name) : update.where('special_use', '=', target.folder.specialUse);
     const folder = await update.returning(['id', 'uid_next', 'highest_modseq']).executeTakeFirst();
     if (!folder) continue;
-    const uid = folder.uid_next - 1;
-    results[index] = { uid, modseq: folder.highest_modseq };
-    rows.push({ folder_id: folder.id, uid, message_id: messageId, mailbox_id: target.mailboxId, flags: target.flags.join(' '), modseq: folder.highest_modseq, internal_date: internalDate });
+    slots.forEach((slot, index) => {
+      const deposit = deposits[slot.deposit]!;
+      const uid = folder.uid_next - count + index;
+      uids[slot.deposit]![slot.target] = uid;
+      entries.push({
+        folder_id: folder.id,
+        uid,
+        message_id: deposit.message.id,
+        mailbox_id: target.mailboxId,
+        flags: deposit.targets[slot.target]!.flags.join(' '),
+        modseq: folder.highest_modseq - count + index + 1,
+        internal_date: deposit.message.received_at,
+      });
+    });
   }
-  if (rows.length > 0) await q.insertInto('mailbox_entry').values(rows).execute();
-  return results;
+  await insertAll(deposits.map((deposit) => deposit.message), (rows) => q.insertInto('message').values(rows).execute());
+  const contents = deposits.flatMap((deposit) => (deposit.inlineContent ? [{ message_id: deposit.message.id, ciphertext: deposit.inlineContent }] : []));
+  await insertAll(contents, (rows) => q.insertInto('message_content').values(rows).execute(), 16);
+  await insertAll(entries, (rows) => q.insertInto('mailbox_entry').values(rows).execute());
+  await insertAll(deposits.flatMap((deposit) => deposit.recipients), (rows) => q.insertInto('recipient').values(rows).execute());
+  await insertAll(deposits.flatMap((deposit) => deposit.events), (rows) => q.insertInto('proof_event').values(rows).execute());
+  await insertAll(deposits.map((deposit) => deposit.audit), (rows) => q.insertInto('audit_log').values(rows).execute());
+  return uids;
+}
+
+// Bounded statements: SQLite caps bound parameters per statement.
+async function insertAll<T>(rows: readonly T[], insert: (rows: T[]) => Promise<unknown>, perStatement = ROWS_PER_INSERT): Promise<void> {
+  for (let start = 0; start < rows.length; start += perStatement) await insert(rows.slice(start, start + perStatement));
 }
 
 export async function findMessage(q: Queryable, id: string): Promise<MessageRow | undefined> {
@@ -54,6 +97,11 @@ export async function findMessage(q: Queryable, id: string): Promise<MessageRow 
   // node:sqlite returns BLOBs as Uint8Array; the rest of Missive expects Buffer.
   if (row?.wrapped_key) row.wrapped_key = Buffer.from(row.wrapped_key);
   return row;
+}
+
+export async function inlineContent(q: Queryable, messageId: string): Promise<Buffer | undefined> {
+  const row = await q.selectFrom('message_content').select('ciphertext').where('message_id', '=', messageId).executeTakeFirst();
+  return row ? Buffer.from(row.ciphertext) : undefined;
 }
 
 export async function recipientsOf(q: Queryable, messageId: string): Promise<RecipientRow[]> {
@@ -137,6 +185,8 @@ export async function shredContent(q: Queryable, messageId: string, at: number):
     .where('id', '=', messageId)
     .where('purged_at', 'is', null)
     .executeTakeFirst();
+  await q.deleteFrom('message_content').where('message_id', '=', messageId).execute();
+  await q.updateTable('message').set({ blob_key: null }).where('id', '=', messageId).where('storage', '=', 'inline').execute();
   const folders = await q.selectFrom('mailbox_entry').select('folder_id').distinct().where('message_id', '=', messageId).execute();
   await q.deleteFrom('mailbox_entry').where('message_id', '=', messageId).execute();
   // Expunges are changes a resynchronising client must see.
@@ -151,6 +201,7 @@ export async function purgedWithBlob(q: Queryable, limit: number): Promise<{ id:
     .selectFrom('message')
     .select(['id', 'blob_key'])
     .where('purged_at', 'is not', null)
+    .where('storage', '=', 'blob')
     .where('blob_key', 'is not', null)
     .limit(limit)
     .execute();
@@ -161,8 +212,3 @@ export async function forgetBlob(q: Queryable, messageId: string): Promise<void>
   await q.updateTable('message').set({ blob_key: null }).where('id', '=', messageId).execute();
 }
 
-/** Every blob the database still points at, for the consistency checks. */
-export async function liveBlobKeys(q: Queryable): Promise<{ id: string; blob_key: string }[]> {
-  const rows = await q.selectFrom('message').select(['id', 'blob_key']).where('purged_at', 'is', null).execute();
-  return rows.flatMap((row) => (row.blob_key ? [{ id: row.id, blob_key: row.blob_key }] : []));
-}

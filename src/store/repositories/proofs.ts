@@ -1,27 +1,26 @@
 import type { ProofEvent } from '../../core/proof-event.ts';
 import { newId } from '../ids.ts';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { ProofEventTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
 export async function appendProofEvents(q: Queryable, events: readonly ProofEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await q
-    .insertInto('proof_event')
-    .values(
-      events.map((event) => ({
-        id: newId('evt'),
-        type: event.type,
-        message_id: event.messageId,
-        message_id_header: event.messageIdHeader,
-        content_digest: event.contentDigest,
-        actor: event.actor,
-        recipient: event.recipient,
-        channel: event.channel,
-        at: event.at,
-      })),
-    )
-    .execute();
+  await q.insertInto('proof_event').values(events.map(proofEventRow)).execute();
+}
+
+export function proofEventRow(event: ProofEvent): Insertable<ProofEventTable> {
+  return {
+    id: newId('evt'),
+    type: event.type,
+    message_id: event.messageId,
+    message_id_header: event.messageIdHeader,
+    content_digest: event.contentDigest,
+    actor: event.actor,
+    recipient: event.recipient,
+    channel: event.channel,
+    at: event.at,
+  };
 }
 
 export type StoredProofEvent = Selectable<ProofEventTable>;

@@ -1,0 +1,42 @@
+import { Kysely, SqliteDialect } from 'kysely';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PROCEDURES, type ProcedureName } from './procedures.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite-adapter.ts';
+import type { WriterError, WriterReply, WriterRequest } from './sqlite-writer-protocol.ts';
+
+/**
+ * The thread that owns SQLite's write connection. A COMMIT with synchronous=FULL waits for
+ * fsync; here that wait blocks only this thread, while the main thread keeps taking in the next
+ * deposits — which then join the next group commit. Requests are handled one at a time, in order.
+ */
+const port = parentPort!;
+const { kysely } = openSqlite((workerData as { file: string }).file);
+const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kysely }) });
+
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (request: WriterRequest) => {
+  queue = queue.then(() => handle(request)).then((reply) => port.postMessage(reply));
+});
+
+async function handle(request: WriterRequest): Promise<WriterReply> {
+  try {
+    if (request.kind === 'procedure') {
+      const procedure = PROCEDURES[request.name as ProcedureName];
+      if (!procedure) throw new Error(`unknown procedure ${request.name}`);
+      const result = await db.transaction().execute((trx) => procedure(trx, request.args as never));
+      return { id: request.id, rows: [], result };
+    }
+    const statement = kysely.prepare(request.sql);
+    if (statement.reader) return { id: request.id, rows: statement.all(request.parameters) as Record<string, unknown>[] };
+    const outcome = statement.run(request.parameters);
+    return { id: request.id, rows: [], changes: Number(outcome.changes), lastInsertRowid: Number(outcome.lastInsertRowid) };
+  } catch (error) {
+    return { id: request.id, error: describe(error) };
+  }
+}
+
+function describe(error: unknown): WriterError {
+  const failure = error as { message?: string; errcode?: number; code?: string };
+  return { message: failure.message ?? String(error), errcode: failure.errcode ?? null, code: failure.code ?? null };
+}

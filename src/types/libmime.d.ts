@@ -1,0 +1,8 @@
+// The parts of libmime Missive uses (the package ships no types).
+declare module 'libmime' {
+  const libmime: {
+    parseHeaderValue(value: string): { value: string; params: Record<string, string> };
+    decodeWords(value: string): string;
+  };
+  export default libmime;
+}
