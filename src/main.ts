@@ -87,7 +87,8 @@ function printWelcome(config: Config, url: string, demo: DemoCredentials | null)
       lines.push(`  ${user.id.padEnd(16)} ${user.password.padEnd(18)} ${user.name}, ${user.role} — ${user.mailboxes.join(', ')}`);
     }
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  lines.push('', 'Ready — Ctrl+C to stop.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 await main();

@@ -117,14 +117,21 @@ function decodeWords(value: string): string {
 
 function parseDate(value: string | undefined): number | null {
   if (!value) return null;
-  const time = Date.parse(value.replace(/\([^)]*\)/g, ' '));
+  // Comments nest (RFC 5322 §3.2.2): remove the innermost until none is left.
+  let text = value;
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.replace(/\([^()]*\)/g, ' ');
+  }
+  const time = Date.parse(text);
   return Number.isNaN(time) ? null : time;
 }
 
 /** The first words of the text, decoded, for lists and notifications: never more than a line. */
 function previewText(part: MimePart, raw: Buffer): string {
   let bytes: Buffer = raw;
-  if (part.encoding === 'base64') bytes = Buffer.from(raw.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '').replace(/(.{4})*(.{0,3})$/, (m, _a, tail: string) => m.slice(0, m.length - tail.length)), 'base64');
+  // Node's decoder stops at padding and ignores an incomplete final group.
+  if (part.encoding === 'base64') bytes = Buffer.from(raw.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   else if (part.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(raw);
   let text: string;
   try {
@@ -132,8 +139,23 @@ function previewText(part: MimePart, raw: Buffer): string {
   } catch {
     text = bytes.toString('latin1');
   }
-  if (part.contentType === 'text/html') text = text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ');
+  if (part.contentType === 'text/html') text = decodeEntities(text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
   return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
+// The named references a French letter uses; numeric references cover the rest.
+const ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', euro: '€', deg: '°', hellip: '…', rsquo: '’', lsquo: '‘', ndash: '–', mdash: '—',
+  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', agrave: 'à', acirc: 'â', auml: 'ä', ccedil: 'ç', icirc: 'î', iuml: 'ï', ocirc: 'ô', ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü', oelig: 'œ', aelig: 'æ',
+  Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Agrave: 'À', Acirc: 'Â', Ccedil: 'Ç', Icirc: 'Î', Ocirc: 'Ô', Ugrave: 'Ù', Ucirc: 'Û', OElig: 'Œ',
+};
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (reference, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name] ?? reference;
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
+  });
 }
 
 function decodeQuotedPrintable(raw: Buffer): Buffer {

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { ROOT, run } from '../support/processes.ts';
+
+const running = new Set<ReturnType<typeof spawn>>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts `src/main.ts` as `npm start` does and returns its health URL once the welcome text is out. */
+function start(env: Record<string, string>): Promise<{ url: string; output: string[]; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const output: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (running.delete(child), resolve(code))));
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    let url: string | null = null;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line);
+      url ??= /health\s+(http:\/\/\S+)\/healthz/.exec(line)?.[1] ?? null;
+      if (url && line.startsWith('Ready')) resolve({ url, output, stop });
+    });
+    void exited.then((code) => reject(new Error(`missive exited (${code}) before it was ready: ${stderr}`)));
+  });
+}
+
+test('npm start: demo operator, /healthz, security headers, clean stop; a restart keeps the data', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-start-'));
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_HTTP_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
+  try {
+    const first = await start(env);
+    const health = await fetch(`${first.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: 'ok', database: 'ok', engine: 'sqlite', version: '0.1.0' });
+    assert.equal(health.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(health.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal((await fetch(`${first.url}/nowhere`)).status, 404);
+    assert.equal((await fetch(`${first.url}/healthz`, { method: 'POST' })).status, 405);
+
+    const credentialsFile = path.join(dataDir, 'demo-credentials.json');
+    assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    assert.equal(statSync(path.join(dataDir, 'keys', 'kek.key')).mode & 0o777, 0o600);
+    const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { users: { id: string; password: string }[] };
+    assert.deepEqual(credentials.users.map((user) => user.id), ['eloise.martin', 'sophie.bernard', 'karim.haddad']);
+    for (const user of credentials.users) assert.ok(first.output.some((line) => line.includes(user.id) && line.includes(user.password)));
+    assert.equal(await first.stop(), 0);
+
+    // The demo letters are there, readable through the CLI by their recipient.
+    const listing = await run(['src/cli/main.ts', 'list', '--as', 'karim.haddad', '--mailbox', 'karim.haddad@demo.mssante.test'], { env });
+    assert.match(listing.stdout, /Compte rendu de consultation DUPONT Jean/);
+
+    const second = await start(env);
+    assert.equal((await fetch(`${second.url}/healthz`)).status, 200);
+    const again = JSON.parse(readFileSync(credentialsFile, 'utf8')) as typeof credentials;
+    assert.deepEqual(again, credentials, 'a restart must not seed the demo again');
+    assert.equal(await second.stop(), 0);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('production refuses to start without a key, and starts with one given by configuration', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-prod-'));
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
+  try {
+    const refused = await run(['src/main.ts'], { env });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /kek\.key/);
+
+    const devOutbox = await run(['src/main.ts'], { env: { ...env, MISSIVE_DEV_OUTBOX: 'true', MISSIVE_HTTP_HOST: '0.0.0.0' } });
+    assert.equal(devOutbox.code, 1);
+    assert.match(devOutbox.stderr, /devOutbox \(MISSIVE_DEV_OUTBOX\) must be false/);
+    assert.match(devOutbox.stderr, /httpHost \(MISSIVE_HTTP_HOST\) 0\.0\.0\.0/);
+
+    const started = await start({ ...env, MISSIVE_KEK: randomBytes(32).toString('base64') });
+    assert.ok(!started.output.some((line) => line.includes('Demo operator')), 'no demo in production');
+    assert.equal((await fetch(`${started.url}/healthz`)).status, 200);
+    assert.equal(await started.stop(), 0);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
