@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { describe, it } from 'node:test';
 import { BlobExistsError, BlobNotFoundError, newBlobKey } from '../../src/store/blobs/blob-store.ts';
-import { openDecrypted, putEncrypted } from '../../src/store/blobs/encrypted-blobs.ts';
+import { openDecrypted } from '../../src/store/blobs/encrypted-blobs.ts';
 import { FsBlobStore } from '../../src/store/blobs/fs-blob-store.ts';
 import { CryptoError, generateDataKey } from '../../src/store/crypto/envelope.ts';
-import { collect, randomData, sha256, withTempDir } from './helpers.ts';
+import { collect, putEncrypted, randomData, sha256, withTempDir } from './helpers.ts';
 
 describe('encrypted blobs', () => {
   it('round trip: sizes, plaintext digest, ciphertext on disk', async () => {

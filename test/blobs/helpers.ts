@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { BlobStore } from '../../src/store/blobs/blob-store.ts';
+import { encryptChunks } from '../../src/store/crypto/envelope.ts';
 
 export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'missive-blobs-'));
@@ -60,4 +62,28 @@ export function sha256(data: Buffer): string {
 
 export function randomData(size: number): Buffer {
   return randomBytes(size);
+}
+
+/**
+ * Encrypts and stores as services/deposit does for a large message (encryptChunks into
+ * BlobStore.put), measuring the plaintext on the way so tests can check what was stored.
+ */
+export async function putEncrypted(
+  store: BlobStore,
+  key: string,
+  dataKey: Buffer,
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ size: number; plainSize: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let plainSize = 0;
+  async function* measured(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      hash.update(bytes);
+      plainSize += bytes.length;
+      yield bytes;
+    }
+  }
+  const { size } = await store.put(key, encryptChunks(dataKey, key, measured()));
+  return { size, plainSize, sha256: hash.digest('hex') };
 }

@@ -7,10 +7,10 @@ import { it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { newBlobKey } from '../../src/store/blobs/blob-store.ts';
-import { openDecrypted, putEncrypted } from '../../src/store/blobs/encrypted-blobs.ts';
+import { openDecrypted } from '../../src/store/blobs/encrypted-blobs.ts';
 import { FsBlobStore } from '../../src/store/blobs/fs-blob-store.ts';
 import { generateDataKey } from '../../src/store/crypto/envelope.ts';
-import { generated, withTempDir } from './helpers.ts';
+import { generated, putEncrypted, withTempDir } from './helpers.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
