@@ -57,11 +57,14 @@ export function removeFields(block: Buffer, name: string): Buffer {
  * the lenient way mail readers do (skip the line).
  */
 export function readHeaderFields(block: Buffer, onError: (reason: string) => void): HeaderField[] {
-  const lines = block.toString('utf8').split('\r\n');
+  // Lines are split and measured on the raw bytes (latin1 maps each byte to one character);
+  // only values are decoded as UTF-8, so an 8-bit byte is never counted as three.
+  const lines = block.toString('latin1').split('\r\n');
   if (lines.at(-1) === '') lines.pop();
   const fields: { name: string; value: string }[] = [];
-  lines.forEach((line, index) => {
-    if (Buffer.byteLength(line) > MAX_LINE) return onError(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
+  lines.forEach((raw, index) => {
+    if (raw.length > MAX_LINE) return onError(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
+    const line = Buffer.from(raw, 'latin1').toString('utf8');
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = fields.at(-1);
       if (last === undefined) return onError('the message starts with a continuation line');

@@ -14,12 +14,22 @@ export type Logger = {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD = /pass|secret|token|code|key|content|body|subject|text|html|cookie|authorization/i;
 
+const MAX_DEPTH = 6;
+
+/** Replaces secret-named fields at any depth; errors keep their name and message only. */
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  return redactValue(fields, 0) as Record<string, unknown>;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[truncated]';
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   const clean: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (SECRET_FIELD.test(name) && name !== 'errorCode') clean[name] = '[redacted]';
-    else if (value instanceof Error) clean[name] = { name: value.name, message: value.message };
-    else clean[name] = value;
+  for (const [name, field] of Object.entries(value)) {
+    clean[name] = SECRET_FIELD.test(name) && name !== 'errorCode' ? '[redacted]' : redactValue(field, depth + 1);
   }
   return clean;
 }

@@ -13,7 +13,7 @@ export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boole
 export async function openRuntime(config: Config, options: { log?: Logger; clock?: () => number } = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.logLevel);
   const { kek, generated } = await loadKek(config);
-  const sql = await openSqlStore(config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: path.join(config.dataDir, 'missive.sqlite') });
+  const sql = await openSqlStore(config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: path.join(config.dataDir, 'missive.sqlite') }, log);
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);

@@ -45,11 +45,12 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     await audit(ctx, actor, request, 'refused', 'not_found');
     throw new MissiveError('not_found', 'no such message');
   }
-  if (message.purged_at !== null || !message.wrapped_key || !message.blob_key || !message.index_json) {
-    await audit(ctx, actor, request, 'refused', 'content_purged');
-    throw new MissiveError('content_purged', 'the content of this message has been deleted at the end of its retention period; its proofs remain');
-  }
-  const content = await decryptedContent(ctx, message);
+  // Purged messages have left every mailbox, so they are not found above; this covers a purge
+  // committed between that check and this read.
+  const content = await decryptedContent(ctx, message).catch(async (error: unknown) => {
+    await audit(ctx, actor, request, 'refused', error instanceof MissiveError ? error.code : 'internal');
+    throw error;
+  });
   if (!request.peek) await recordOpening(ctx, actor, request, message, via);
   return {
     messageId: message.id,
@@ -57,7 +58,7 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     sender: message.sender,
     size: message.size,
     receivedAt: message.received_at,
-    index: JSON.parse(message.index_json) as MessageIndex,
+    index: JSON.parse(message.index_json ?? '{}') as MessageIndex,
     content,
   };
 }

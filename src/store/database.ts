@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { silentLogger, type Logger } from '../observability/log.ts';
 import type { Engine } from './engine.ts';
 import { GroupCommitter, type Work } from './group-commit.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -25,8 +26,8 @@ export type SqlStore = {
 
 export type SqlLocation = { url: string } | { sqliteFile: string };
 
-export async function openSqlStore(location: SqlLocation): Promise<SqlStore> {
-  if ('url' in location) return openPostgres(location.url);
+export async function openSqlStore(location: SqlLocation, log: Logger = silentLogger): Promise<SqlStore> {
+  if ('url' in location) return openPostgres(location.url, log);
   return openEmbedded(location.sqliteFile);
 }
 
@@ -53,13 +54,16 @@ async function openEmbedded(file: string): Promise<SqlStore> {
   };
 }
 
-async function openPostgres(url: string): Promise<SqlStore> {
+async function openPostgres(url: string, log: Logger): Promise<SqlStore> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 12,
     // Counters and epoch-millisecond times are int8; they fit a JavaScript number.
     types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as never },
   });
+  // An idle connection the server ends (restart, failover, idle timeout) is an 'error' on the
+  // pool; unheard, it would crash the process. The pool drops that client by itself.
+  pool.on('error', (error) => log.warn('a PostgreSQL connection was lost', { error }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db as Kysely<unknown>, 'postgres');
   // PostgreSQL group-commits across connections itself; a few lanes keep its pool busy.

@@ -69,6 +69,12 @@ export class GroupCommitter {
 
   async #commitBatch(batch: Pending[]): Promise<void> {
     const done: { item: Pending; value: unknown }[] = [];
+    // Items already answered (rejected, or queued again): the rest share the batch's fate.
+    const answered = new Set<Pending>();
+    const answer = (item: Pending, error: unknown) => {
+      answered.add(item);
+      this.#retryOrReject(item, error);
+    };
     let trx;
     try {
       trx = await this.#db.startTransaction().execute();
@@ -87,19 +93,26 @@ export class GroupCommitter {
           done.push({ item, value });
         } catch (error) {
           if (!isolate) {
-            await trx.rollback().execute();
-            this.#retryOrReject(item, error);
+            await trx.rollback().execute().catch(() => undefined);
+            answer(item, error);
             return;
           }
-          await sql`rollback to savepoint item`.execute(trx);
-          await sql`release savepoint item`.execute(trx);
-          this.#retryOrReject(item, error);
+          try {
+            await sql`rollback to savepoint item`.execute(trx);
+            await sql`release savepoint item`.execute(trx);
+          } catch (lost) {
+            // The transaction itself is gone (I/O error, lost connection): this item hears its
+            // own error, the rest of the batch the transaction's, below.
+            answer(item, error);
+            throw lost;
+          }
+          answer(item, error);
         }
       }
       await trx.commit().execute();
     } catch (error) {
       await trx.rollback().execute().catch(() => undefined);
-      for (const { item } of done) item.reject(error);
+      for (const item of batch) if (!answered.has(item)) item.reject(error);
       return;
     }
     for (const { item, value } of done) item.resolve(value);

@@ -26,7 +26,7 @@ export const listCommand: Command = {
       id: entry.messageId,
       date: new Date(entry.internalDate).toISOString().slice(0, 16).replace('T', ' '),
       from: entry.sender,
-      subject: entry.purged ? '(content purged)' : (entry.subject ?? '').slice(0, 60),
+      subject: (entry.subject ?? '').slice(0, 60),
       flags: entry.flags || '-',
     }));
     process.stdout.write(`${listing.mailbox} ${listing.folder}\n${table(rows)}\n`);

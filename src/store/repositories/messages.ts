@@ -118,14 +118,13 @@ export type ListedEntry = {
   subject: string | null;
   size: number;
   hasAttachments: boolean;
-  purged: boolean;
 };
 
 export async function listEntries(q: Queryable, folderId: string, page: { limit: number; beforeUid?: number }): Promise<ListedEntry[]> {
   let query = q
     .selectFrom('mailbox_entry as e')
     .innerJoin('message as m', 'm.id', 'e.message_id')
-    .select(['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.id', 'm.sender', 'm.subject', 'm.size', 'm.has_attachments', 'm.purged_at'])
+    .select(['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.id', 'm.sender', 'm.subject', 'm.size', 'm.has_attachments'])
     .where('e.folder_id', '=', folderId);
   if (page.beforeUid !== undefined) query = query.where('e.uid', '<', page.beforeUid);
   const rows = await query.orderBy('e.uid', 'desc').limit(page.limit).execute();
@@ -139,7 +138,6 @@ export async function listEntries(q: Queryable, folderId: string, page: { limit:
     subject: row.subject,
     size: row.size,
     hasAttachments: row.has_attachments === 1,
-    purged: row.purged_at !== null,
   }));
 }
 
