@@ -19,7 +19,7 @@ import { freshPostgresDatabase } from '../test/support/engines.ts';
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '32' }, 'inline-bytes': { type: 'string' } },
+    options: { count: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '32' }, 'inline-bytes': { type: 'string' } },
   });
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);

@@ -13,6 +13,9 @@ export function openSqlite(file: string): { database: DatabaseSync; kysely: Sqli
   database.exec('PRAGMA synchronous = FULL');
   database.exec('PRAGMA foreign_keys = ON');
   database.exec('PRAGMA busy_timeout = 10000');
+  // Checkpoints copy the WAL into the database and fsync it; done every 64 MB of WAL rather than
+  // every 4 MB, they cost deposits far fewer fsyncs (the WAL stays bounded, recovery short).
+  database.exec('PRAGMA wal_autocheckpoint = 16000');
   const cache = new Map<string, StatementSync>();
   const kysely: SqliteDatabase = {
     close: () => database.close(),
