@@ -6,7 +6,7 @@ import { startHttp } from './protocols/http/server.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { addDomain } from './services/accounts.ts';
 import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
-import { runRetention } from './services/retention.ts';
+import { runRetention, sweepOrphanBlobs } from './services/retention.ts';
 
 /** `npm start`: every listener on the configured storage; the demo operator on a first development start. */
 async function main(): Promise<void> {
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   }
   const http = await startHttp(ctx, { host: config.httpHost, port: config.httpPort, version: await version() });
 
+  // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.
+  sweepOrphanBlobs(ctx, 7 * 24).catch((error: unknown) => log.error('orphan blob sweep failed', { error }));
   const retention = setInterval(() => {
     runRetention(ctx, config.retentionDays).catch((error: unknown) => log.error('retention run failed', { error }));
   }, config.retentionIntervalMinutes * 60_000);

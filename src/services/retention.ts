@@ -1,6 +1,7 @@
 import type { ProofEvent } from '../core/proof-event.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
-import { contentExpiredBefore, forgetBlob, purgedWithBlob, shredContent } from '../store/repositories/messages.ts';
+import { bucketOf } from '../store/blobs/blob-store.ts';
+import { contentExpiredBefore, forgetBlob, purgedWithBlob, referencedBlobKeys, shredContent } from '../store/repositories/messages.ts';
 import { appendProofEvents } from '../store/repositories/proofs.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -8,6 +9,11 @@ const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 200;
 
 export type RetentionReport = { purged: number; blobsRemoved: number };
+
+const HOUR = 60 * 60 * 1000;
+// A deposit writes its blob, then commits within seconds; a blob in a bucket that closed more
+// than this long ago and that no row names was left by a crash between the two.
+const ORPHAN_AFTER_HOURS = 2;
 
 /**
  * Content goes, proofs stay. For each message past the retention age: one commit destroys its
@@ -53,6 +59,33 @@ export async function runRetention(ctx: ServiceContext, retentionDays: number): 
       blobsRemoved++;
     }
   }
+  // Each hourly run looks at the buckets that just became old enough.
+  blobsRemoved += await sweepOrphanBlobs(ctx, ORPHAN_AFTER_HOURS + 2);
   if (purged > 0 || blobsRemoved > 0) ctx.log.info('retention purge', { purged, blobsRemoved, retentionDays });
   return { purged, blobsRemoved };
+}
+
+/**
+ * Removes blobs no message names, in the hour buckets from `hoursBack` hours ago up to the last
+ * one old enough. Such a blob comes from a deposit that crashed after writing its content and
+ * before committing: its data key was never stored, so it was unreadable anyway.
+ */
+export async function sweepOrphanBlobs(ctx: ServiceContext, hoursBack: number): Promise<number> {
+  const now = ctx.clock();
+  let removed = 0;
+  for (let hours = hoursBack; hours > ORPHAN_AFTER_HOURS; hours--) {
+    const keys: string[] = [];
+    for await (const key of ctx.blobs.listBucket(bucketOf(new Date(now - hours * HOUR)))) keys.push(key);
+    for (let start = 0; start < keys.length; start += BATCH) {
+      const slice = keys.slice(start, start + BATCH);
+      const referenced = await referencedBlobKeys(ctx.sql.read, slice);
+      for (const key of slice) {
+        if (referenced.has(key)) continue;
+        await ctx.blobs.delete(key);
+        removed++;
+      }
+    }
+  }
+  if (removed > 0) ctx.log.warn('removed blobs left by an interrupted deposit', { removed });
+  return removed;
 }

@@ -16,6 +16,8 @@ export interface BlobStore {
   /** Idempotent; resolves once the removal is durable. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** The keys stored in one hour bucket (`YYYY/MM/DD/HH`, see `bucketOf`); none if it does not exist. */
+  listBucket(bucket: string): AsyncIterable<string>;
 }
 
 export class BlobNotFoundError extends Error {
@@ -65,8 +67,19 @@ export function assertValidBlobKey(key: unknown): asserts key is string {
  * The name is random, not a content hash, so equal plaintexts are not detectable.
  */
 export function newBlobKey(now: Date = new Date()): string {
+  return `${bucketOf(now)}/${randomBytes(16).toString('hex')}`;
+}
+
+/** The hour bucket (`YYYY/MM/DD/HH`, UTC) of keys made at that time. */
+export function bucketOf(time: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
-  const year = now.getUTCFullYear();
+  const year = time.getUTCFullYear();
   if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError(`cannot make a blob key for year ${year}`);
-  return `${year}/${pad(now.getUTCMonth() + 1)}/${pad(now.getUTCDate())}/${pad(now.getUTCHours())}/${randomBytes(16).toString('hex')}`;
+  return `${year}/${pad(time.getUTCMonth() + 1)}/${pad(time.getUTCDate())}/${pad(time.getUTCHours())}`;
+}
+
+const BUCKET_PATTERN = /^[0-9]{4}\/(?:0[1-9]|1[0-2])\/(?:0[1-9]|[12][0-9]|3[01])\/(?:[01][0-9]|2[0-3])$/;
+
+export function assertValidBucket(bucket: string): void {
+  if (!BUCKET_PATTERN.test(bucket)) throw new InvalidBlobKeyError(bucket);
 }

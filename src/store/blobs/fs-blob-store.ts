@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { link, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { assertValidBlobKey, BlobExistsError, BlobNotFoundError, type BlobStore } from './blob-store.ts';
+import { assertValidBlobKey, assertValidBucket, BlobExistsError, BlobNotFoundError, isValidBlobKey, type BlobStore } from './blob-store.ts';
 import { CoalescingDirSyncer, errorCode, mkdirDurable } from './durable-fs.ts';
 
 export const TEMP_PREFIX = '.tmp-';
@@ -100,6 +100,21 @@ export class FsBlobStore implements BlobStore {
       const code = errorCode(error);
       if (code === 'ENOENT' || code === 'ENOTDIR') return false;
       throw error;
+    }
+  }
+
+  async *listBucket(bucket: string): AsyncIterable<string> {
+    assertValidBucket(bucket);
+    let names: string[];
+    try {
+      names = await readdir(join(this.root, bucket));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names) {
+      const key = `${bucket}/${name}`;
+      if (isValidBlobKey(key)) yield key; // temporary files are the sweep's, not ours
     }
   }
 

@@ -206,6 +206,13 @@ export async function purgedWithBlob(q: Queryable, limit: number): Promise<{ id:
   return rows.flatMap((row) => (row.blob_key ? [{ id: row.id, blob_key: row.blob_key }] : []));
 }
 
+/** Which of these blob keys a message row still names (purged rows whose file is not yet gone included). */
+export async function referencedBlobKeys(q: Queryable, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await q.selectFrom('message').select('blob_key').where('blob_key', 'in', keys).execute();
+  return new Set(rows.flatMap((row) => (row.blob_key ? [row.blob_key] : [])));
+}
+
 export async function forgetBlob(q: Queryable, messageId: string): Promise<void> {
   await q.updateTable('message').set({ blob_key: null }).where('id', '=', messageId).execute();
 }
