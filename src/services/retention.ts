@@ -49,6 +49,7 @@ export async function runRetention(ctx: ServiceContext, retentionDays: number): 
       return count;
     });
   }
+  if (purged > 0) await ctx.sql.scrub();
   let blobsRemoved = 0;
   for (;;) {
     const leftovers = await purgedWithBlob(ctx.sql.read, BATCH);

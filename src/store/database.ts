@@ -1,10 +1,11 @@
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../observability/log.ts';
 import type { Engine } from './engine.ts';
 import { GroupCommitter, type Work } from './group-commit.ts';
+import { databaseAnswers } from './health.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
@@ -21,6 +22,10 @@ export type SqlStore = {
   write<T>(work: Work<T>): Promise<T>;
   /** A named write (store/procedures.ts) in its own transaction, run where the engine runs it best. */
   procedure<N extends ProcedureName>(name: N, args: ProcedureArgs<N>): Promise<ProcedureResult<N>>;
+  /** True when both reads and writes can be served (for the health check). */
+  healthy(): Promise<boolean>;
+  /** Makes deleted rows unrecoverable from the files (after a purge). */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -46,8 +51,15 @@ async function openEmbedded(file: string): Promise<SqlStore> {
     read: reader,
     write: (work) => committer.run(work),
     procedure: (name, args) => dialect.runProcedure(name, args) as never,
+    healthy: async () => dialect.failure() === null && (await databaseAnswers(reader)),
+    async scrub() {
+      // secure_delete zeroed freed pages in the database; old page images may remain in the
+      // WAL until a checkpoint rewrites and truncates it.
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(writer);
+    },
     async close() {
       await committer.close();
+      await dialect.idle();
       await reader.destroy();
       await writer.destroy();
     },
@@ -73,6 +85,12 @@ async function openPostgres(url: string, log: Logger): Promise<SqlStore> {
     read: db,
     write: (work) => committer.run(work),
     procedure: (name, args) => committer.run((trx) => PROCEDURES[name](trx, args as never)) as never,
+    healthy: () => databaseAnswers(db),
+    async scrub() {
+      // Frees the dead tuples for reuse. PostgreSQL does not overwrite them, and WAL archives
+      // keep what was written: the wrapped keys are only gone once those age out (see README).
+      await sql`vacuum message, message_content`.execute(db);
+    },
     async close() {
       await committer.close();
       await db.destroy();

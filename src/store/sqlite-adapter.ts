@@ -12,6 +12,9 @@ export function openSqlite(file: string): { database: DatabaseSync; kysely: Sqli
   database.exec('PRAGMA journal_mode = WAL');
   database.exec('PRAGMA synchronous = FULL');
   database.exec('PRAGMA foreign_keys = ON');
+  // Deleted content (purged keys, inline ciphertext, subjects) is overwritten with zeros, not
+  // left in free pages where a copy of the file would still hold it.
+  database.exec('PRAGMA secure_delete = ON');
   database.exec('PRAGMA busy_timeout = 10000');
   // Checkpoints copy the WAL into the database and fsync it; done every 64 MB of WAL rather than
   // every 4 MB, they cost deposits far fewer fsyncs (the WAL stays bounded, recovery short).

@@ -30,6 +30,16 @@ export class SqliteWriterDialect implements Dialect {
     return this.#driver.runProcedure(name, args);
   }
 
+  /** Null while the writer thread runs; the reason once it has died (every write then fails at once). */
+  failure(): Error | null {
+    return this.#driver?.failure ?? null;
+  }
+
+  /** Resolves once no procedure or transaction holds the writer connection. */
+  idle(): Promise<void> {
+    return this.#driver?.idle() ?? Promise.resolve();
+  }
+
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();
   }
@@ -67,6 +77,8 @@ class WriterDriver implements Driver {
   // One connection: whoever holds it runs alone, as with Kysely's own SQLite driver.
   #lock: Promise<void> = Promise.resolve();
   #unlock: (() => void) | null = null;
+  #failure: Error | null = null;
+  #closing = false;
 
   constructor(file: string) {
     this.#file = file;
@@ -81,7 +93,10 @@ class WriterDriver implements Driver {
       if (this.#pending.size === 0) worker.unref();
       waiting.resolve(reply);
     });
+    // A dead writer thread must not leave writes waiting forever: every pending and later
+    // request fails at once, and the health check reports it.
     const fail = (error: Error) => {
+      if (!this.#closing) this.#failure ??= error;
       for (const waiting of this.#pending.values()) waiting.reject(error);
       this.#pending.clear();
     };
@@ -89,6 +104,14 @@ class WriterDriver implements Driver {
     worker.on('exit', (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
     worker.unref();
     this.#worker = worker;
+  }
+
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  async idle(): Promise<void> {
+    (await this.#acquire())();
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -134,11 +157,14 @@ class WriterDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    this.#closing = true;
+    await this.idle();
     await this.#worker?.terminate();
     this.#worker = null;
   }
 
   async #send(request: (id: number) => WriterRequest): Promise<Extract<WriterReply, { rows: unknown }>> {
+    if (this.#failure) throw this.#failure;
     const worker = this.#worker;
     if (!worker) throw new Error('the SQLite writer is closed');
     const id = this.#nextId++;

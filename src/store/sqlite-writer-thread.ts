@@ -16,8 +16,19 @@ const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kysely 
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: WriterRequest) => {
-  queue = queue.then(() => handle(request)).then((reply) => port.postMessage(reply));
+  queue = queue
+    .then(() => handle(request))
+    .then((reply) => post(reply, request.id));
 });
+
+/** A reply that cannot be posted (not cloneable) still answers, so the caller never waits forever. */
+function post(reply: WriterReply, id: number): void {
+  try {
+    port.postMessage(reply);
+  } catch (error) {
+    port.postMessage({ id, error: describe(error) } satisfies WriterReply);
+  }
+}
 
 async function handle(request: WriterRequest): Promise<WriterReply> {
   try {

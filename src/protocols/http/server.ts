@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceContext } from '../../services/context.ts';
-import { databaseAnswers } from '../../store/health.ts';
 
 /**
  * The HTTP listener. For now it answers the health check; the web client and the API arrive
@@ -30,7 +29,7 @@ async function handle(ctx: ServiceContext, version: string, request: IncomingMes
   const path = (request.url ?? '/').split('?')[0];
   if (path === '/healthz') {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-    const database = await databaseAnswers(ctx.sql.read);
+    const database = await ctx.sql.healthy();
     return send(response, database ? 200 : 503, { status: database ? 'ok' : 'unavailable', database: database ? 'ok' : 'down', engine: ctx.sql.engine, version });
   }
   send(response, 404, { error: 'not_found' });

@@ -7,7 +7,7 @@ import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newId } from '../../store/ids.ts';
 import type { MailboxRow } from '../../store/repositories/accounts.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
-import type { EntryTarget } from '../../store/repositories/messages.ts';
+import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
 import { proofEventRow } from '../../store/repositories/proofs.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MessageIndex } from './message-index.ts';
@@ -82,8 +82,9 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       ...recipients.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address })),
     ];
     // The Inbox of each local recipient, then the Sent folder of a local sender.
-    const targets: EntryTarget[] = recipients.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [] }));
-    if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'] });
+    const targets: EntryTarget[] = recipients.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
+    // A sender who deleted their Sent folder still sends; the copy is simply not kept.
+    if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {
       inlineContent: stored.inlineContent,
       message: {
@@ -117,20 +118,21 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       events: events.map(proofEventRow),
       audit: auditRow({ at: now, actor, action: 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
     });
-    recipients.forEach((recipient, index) => {
-      if (uids[index] === null) throw new Error(`mailbox ${recipient.mailbox.id} has no INBOX`);
-    });
     return {
       messageId,
       messageIdHeader: stored.messageIdHeader,
       size: stored.size,
       contentDigest: stored.digest,
       recipients: recipients.map((recipient, index) => ({ address: recipient.address, mailboxId: recipient.mailbox.id, uid: uids[index]! })),
-      // A sender who deleted their Sent folder still sends; the copy is simply not kept.
       sentUid: senderMailbox ? (uids[recipients.length] ?? null) : null,
     };
   } catch (error) {
-    await ctx.blobs.delete(blobKey).catch((cleanup: unknown) => ctx.log.error('could not remove the blob of a refused message', { blobKey, error: cleanup }));
+    // The commit may have happened even though we were told otherwise (a connection lost during
+    // COMMIT): the blob goes only if no row names it. A blob left here is unreadable (its key was
+    // never stored) and the orphan sweep removes it later.
+    if (stored.inlineContent === null && !(await findMessage(ctx.sql.read, messageId).catch(() => true))) {
+      await ctx.blobs.delete(blobKey).catch((cleanup: unknown) => ctx.log.error('could not remove the blob of a refused message', { blob: blobKey, error: cleanup }));
+    }
     throw error;
   }
 }

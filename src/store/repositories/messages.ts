@@ -14,7 +14,8 @@ export async function insertRecipients(q: Queryable, recipients: readonly Recipi
   if (recipients.length > 0) await q.insertInto('recipient').values([...recipients]).execute();
 }
 
-export type EntryTarget = { mailboxId: string; folder: { name: string } | { specialUse: string }; flags: readonly string[] };
+/** Where to file a message; a `required` folder that does not exist fails the whole transaction. */
+export type EntryTarget = { mailboxId: string; folder: { name: string } | { specialUse: string }; flags: readonly string[]; required: boolean };
 
 /** One deposit ready to be written: every row but the entries, whose UIDs the batch allocates. */
 export type DepositRows = {
@@ -61,7 +62,10 @@ export async function fileDeposits(q: Queryable, deposits: readonly DepositRows[
       .where('mailbox_id', '=', target.mailboxId);
     update = 'name' in target.folder ? update.where('name', '=', target.folder.name) : update.where('special_use', '=', target.folder.specialUse);
     const folder = await update.returning(['id', 'uid_next', 'highest_modseq']).executeTakeFirst();
-    if (!folder) continue;
+    if (!folder) {
+      if (target.required) throw new Error(`mailbox ${target.mailboxId} has no ${JSON.stringify(target.folder)} folder`);
+      continue;
+    }
     slots.forEach((slot, index) => {
       const deposit = deposits[slot.deposit]!;
       const uid = folder.uid_next - count + index;
