@@ -74,7 +74,7 @@ storageTest('refused without trace: a user with no membership cannot send, nor a
 storageTest('refused without trace: a From header other than the envelope sender', async (_t, rt, storage) => {
   await seeded(rt, storage);
   const error = await expectCode(send(rt.ctx, at('emartin'), 'emartin', note(at('khaddad'))), 'forbidden');
-  assert.equal(error.message, `the From header must be ${at('emartin')}, the mailbox this message is sent from`);
+  assert.equal(error.message, `the From header must be ${at('emartin')} alone, the mailbox this message is sent from`);
   await refusedWithoutTrace(rt, 'forbidden', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('khaddad'))));
   // emartin is a member of cardiologie@, but a message sent from her own mailbox cannot claim it.
   await refusedWithoutTrace(rt, 'forbidden', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(`Cardiologie <${at('cardiologie')}>`)));

@@ -13,6 +13,7 @@ import type { ServiceContext } from '../context.ts';
 import type { MessageIndex } from './message-index.ts';
 import { commitDeposit } from './deposit-batcher.ts';
 import { intakeMessage } from './intake.ts';
+import { checkOriginator } from './originator.ts';
 import { resolveRecipients, type ResolvedRecipient } from './recipients.ts';
 import { authorizeSender } from './sender.ts';
 
@@ -74,7 +75,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   );
   try {
     const recipients = fromEnvelope ?? (await resolveRecipients(ctx, ctx.sql.read, stored.headerRecipients));
-    checkFrom(stored.index, senderText, senderMailbox);
+    checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
     const actor = describePrincipal(request.principal);
     const base = { messageId, messageIdHeader: stored.messageIdHeader, contentDigest: stored.digest, actor, channel: request.channel, at: now };
     const events: ProofEvent[] = [
@@ -134,16 +135,6 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       await ctx.blobs.delete(blobKey).catch((cleanup: unknown) => ctx.log.error('could not remove the blob of a refused message', { blob: blobKey, error: cleanup }));
     }
     throw error;
-  }
-}
-
-/** A local sender's From must be the mailbox it was authorised for: no sending as someone else. */
-function checkFrom(index: MessageIndex, sender: string, senderMailbox: MailboxRow | null): void {
-  if (!senderMailbox) return;
-  const wanted = addressKey(sender);
-  const mismatch = index.from.length === 0 || index.from.some((from) => safeKey(from.address) !== wanted);
-  if (mismatch) {
-    throw new MissiveError('forbidden', `the From header must be ${sender}, the mailbox this message is sent from`);
   }
 }
 

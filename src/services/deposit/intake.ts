@@ -7,6 +7,7 @@ import type { BlobStore } from '../../store/blobs/blob-store.ts';
 import { encryptChunks } from '../../store/crypto/envelope.ts';
 import { canonicalLineEnds, splitHeader } from './canonical-stream.ts';
 import { createIndexer, type MessageIndex } from './message-index.ts';
+import type { OriginatorHeaders } from './originator.ts';
 
 /** What intake needs to know about the message it takes in. */
 export type IntakeParams = {
@@ -30,6 +31,8 @@ export type IntakeResult = {
   messageIdHeader: string;
   /** To, Cc and Bcc as written, for a deposit whose envelope names no recipients. */
   headerRecipients: string[];
+  /** From and Sender as written, for the originator check. */
+  originator: OriginatorHeaders;
 };
 
 /**
@@ -44,7 +47,8 @@ export async function intakeMessage(blobs: BlobStore, params: IntakeParams, sour
   const headerRecipients = ['to', 'cc', 'bcc'].flatMap((name) => addressesIn(headerValue(fields, name)));
   const completed = completeHeader(removeFields(header, 'bcc'), fields, params);
   const stored = await storeAndIndex(blobs, params, prepend(completed.header, rest));
-  return { ...stored, messageIdHeader: completed.messageIdHeader, headerRecipients };
+  const originator = { from: headerValue(fields, 'from') ?? null, sender: headerValue(fields, 'sender') ?? null };
+  return { ...stored, messageIdHeader: completed.messageIdHeader, headerRecipients, originator };
 }
 
 /** Adds the Message-ID and Date a submitting client left out, as an MTA would. */
