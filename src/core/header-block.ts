@@ -9,6 +9,10 @@ const MAX_LINE = 998;
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 // Fields a message may carry only once (RFC 5322 §3.6 table).
 const SINGLE = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'in-reply-to', 'references'];
+// Two of these would let readers disagree on what the message is (RFC 2045 allows one each).
+export const SINGLE_MIME = ['mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition'];
+// Fields whose presence promises a value.
+const NOT_EMPTY = ['from', 'date', 'message-id'];
 
 /**
  * Parses and checks the header block of a raw message (the bytes before the first empty line,
@@ -26,8 +30,11 @@ export function parseHeaderBlock(block: Buffer): HeaderField[] {
   const counts = new Map<string, number>();
   for (const field of fields) counts.set(field.name.toLowerCase(), (counts.get(field.name.toLowerCase()) ?? 0) + 1);
   if (!counts.has('from')) throw malformed('the message has no From header');
-  for (const name of SINGLE) {
+  for (const name of [...SINGLE, ...SINGLE_MIME]) {
     if ((counts.get(name) ?? 0) > 1) throw malformed(`the message has more than one ${name} header`);
+  }
+  for (const name of NOT_EMPTY) {
+    if (counts.has(name) && headerValue(fields, name)?.trim() === '') throw malformed(`the ${name} header is empty`);
   }
   return fields;
 }

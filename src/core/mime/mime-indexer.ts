@@ -1,6 +1,6 @@
 import libmime from 'libmime';
 import { MissiveError } from '../errors.ts';
-import { headerValue, MAX_HEADER_BLOCK_BYTES, readHeaderFields } from '../header-block.ts';
+import { headerValue, MAX_HEADER_BLOCK_BYTES, readHeaderFields, SINGLE_MIME } from '../header-block.ts';
 import type { MimePart } from './mime-part.ts';
 
 const CR = 13;
@@ -179,6 +179,9 @@ export class MimeIndexer {
     const part = frame.part;
     part.headers = readHeaderFields(Buffer.concat(frame.header), () => {});
     frame.header = [];
+    for (const name of SINGLE_MIME) {
+      if (part.headers.filter((field) => field.name.toLowerCase() === name).length > 1) throw malformed(`a MIME part has more than one ${name} header`);
+    }
     part.bodyStart = bodyStart;
     frame.startLineEnds = this.#lineEnds;
     const type = parseValue(headerValue(part.headers, 'content-type'));

@@ -56,6 +56,8 @@ export async function splitHeader(
 ): Promise<{ header: Buffer; rest: AsyncGenerator<Buffer> }> {
   const parts: Buffer[] = [];
   let length = 0;
+  // The last bytes seen: the empty line may straddle two chunks. Each chunk is searched once.
+  let tail = Buffer.alloc(0);
   for (;;) {
     const next = await source.next();
     if (next.done) {
@@ -64,26 +66,37 @@ export async function splitHeader(
       const header = all.subarray(0, all.length - (all.subarray(-2).toString() === '\r\n' ? 2 : 0));
       return { header: Buffer.concat([header, Buffer.from('\r\n')]), rest: fromBuffers([Buffer.from('\r\n')], source) };
     }
-    parts.push(next.value);
-    length += next.value.length;
-    const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    const end = joined.indexOf('\r\n\r\n');
-    if (end !== -1) {
-      return { header: joined.subarray(0, end + 2), rest: fromBuffers([joined.subarray(end + 2)], source) };
+    const chunk = next.value;
+    const window = Buffer.concat([tail, chunk]);
+    const found = window.indexOf('\r\n\r\n');
+    if (found !== -1) {
+      const end = length - tail.length + found; // offset of the empty line's CRLF pair in the message
+      const all = Buffer.concat([...parts, chunk]);
+      return { header: all.subarray(0, end + 2), rest: fromBuffers([all.subarray(end + 2)], source) };
     }
+    parts.push(chunk);
+    length += chunk.length;
     if (length > MAX_HEADER_BLOCK_BYTES) {
       throw new MissiveError('malformed_message', `malformed message: no end of headers within ${MAX_HEADER_BLOCK_BYTES} bytes`);
     }
-    parts.length = 0;
-    parts.push(joined);
+    tail = window.subarray(Math.max(window.length - 3, 0));
   }
 }
 
+/** The rest of the message; stopping early (a refusal) closes the source, so a socket is not left open. */
 async function* fromBuffers(first: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  for (const buffer of first) if (buffer.length > 0) yield buffer;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
+  let done = false;
+  try {
+    for (const buffer of first) if (buffer.length > 0) yield buffer;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await rest.return?.();
   }
 }

@@ -42,6 +42,16 @@ export type IntakeResult = {
  */
 export async function intakeMessage(blobs: BlobStore, params: IntakeParams, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<IntakeResult> {
   const canonical = canonicalLineEnds(source)[Symbol.asyncIterator]();
+  try {
+    return await intakeCanonical(blobs, params, canonical);
+  } catch (error) {
+    // Refused before or while streaming: the source is closed, never left paused and open.
+    await canonical.return?.(undefined).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function intakeCanonical(blobs: BlobStore, params: IntakeParams, canonical: AsyncIterator<Buffer>): Promise<IntakeResult> {
   const { header, rest } = await splitHeader(canonical);
   const fields = parseHeaderBlock(header);
   const headerRecipients = ['to', 'cc', 'bcc'].flatMap((name) => addressesIn(headerValue(fields, name)));

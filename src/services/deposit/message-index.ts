@@ -107,12 +107,15 @@ function addresses(headers: readonly HeaderField[], name: string): IndexedAddres
     .map((entry) => ({ name: decodeWords(entry.name ?? ''), address: entry.address }));
 }
 
+/** Decoded header text, without NUL (an encoded word can hide one; PostgreSQL text refuses it). */
 function decodeWords(value: string): string {
+  let text: string;
   try {
-    return libmime.decodeWords(value);
+    text = libmime.decodeWords(value);
   } catch {
-    return value;
+    text = value;
   }
+  return text.replace(/\u0000/g, '');
 }
 
 function parseDate(value: string | undefined): number | null {
@@ -140,7 +143,7 @@ function previewText(part: MimePart, raw: Buffer): string {
     text = bytes.toString('latin1');
   }
   if (part.contentType === 'text/html') text = decodeEntities(text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
-  return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+  return text.replace(/\u0000/g, '').replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
 }
 
 // The named references a French letter uses; numeric references cover the rest.
