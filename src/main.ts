@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
@@ -20,13 +21,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Every file Missive creates (database, keys, blobs, credentials) is the operator's alone.
+  process.umask(0o077);
   const log = createLogger(config.logLevel);
+  const credentialsFile = path.join(config.dataDir, 'demo-credentials.json');
+  if (config.mode === 'production' && existsSync(credentialsFile)) {
+    process.stderr.write(`missive: refusing to start in production on data with demo accounts (${credentialsFile}); start from an empty data directory\n`);
+    process.exit(1);
+  }
   const runtime = await openRuntime(config, { log });
   const { ctx } = runtime;
   if (runtime.keyGenerated) log.warn('generated a new key-encryption key', { file: config.kekFile });
   if (!ctx.localDomains.has(config.domain)) await addDomain(ctx, config.domain);
 
-  const credentialsFile = path.join(config.dataDir, 'demo-credentials.json');
   if (config.demoSeed) {
     const seeded = await seedDemo(ctx, config.domain);
     if (seeded) {
@@ -38,10 +45,17 @@ async function main(): Promise<void> {
 
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.
   sweepOrphanBlobs(ctx, 7 * 24).catch((error: unknown) => log.error('orphan blob sweep failed', { error }));
-  const retention = setInterval(() => {
-    runRetention(ctx, config.retentionDays).catch((error: unknown) => log.error('retention run failed', { error }));
-  }, config.retentionIntervalMinutes * 60_000);
-  retention.unref();
+  // The next run is scheduled when the previous one ends: runs never overlap.
+  let retention: NodeJS.Timeout;
+  const scheduleRetention = () => {
+    retention = setTimeout(() => {
+      runRetention(ctx, config.retentionDays, config.retentionIntervalMinutes / 60)
+        .catch((error: unknown) => log.error('retention run failed', { error }))
+        .finally(scheduleRetention);
+    }, config.retentionIntervalMinutes * 60_000);
+    retention.unref();
+  };
+  scheduleRetention();
 
   printWelcome(config, http.url, config.demoSeed ? await readCredentials(credentialsFile) : null);
 
@@ -50,7 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    clearInterval(retention);
+    clearTimeout(retention);
     http.server.close();
     http.server.closeAllConnections();
     runtime.close().then(

@@ -15,6 +15,7 @@ async function run(argv: string[]): Promise<number> {
   const command = COMMANDS[words];
   if (!command) throw new CliError(`unknown command "${words}" (see missive help)`, 2);
   const config = loadConfig();
+  process.umask(0o077); // files the CLI creates (database, keys, blobs) are the operator's alone
   // CLI commands log only warnings and errors: their output is the command's answer.
   const runtime: Runtime = await openRuntime(config, { log: createLogger(config.logLevel === 'debug' ? 'debug' : 'warn') });
   try {

@@ -53,7 +53,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'maxRecipients', env: 'MISSIVE_MAX_RECIPIENTS', kind: 'integer', min: 1, max: 10000, help: 'recipients per message (default 100)' },
   { name: 'inlineContentBytes', env: 'MISSIVE_INLINE_CONTENT_BYTES', kind: 'integer', min: 0, max: 4 * 1024 * 1024, help: 'messages up to this size (encrypted) are kept in the database, larger ones in the blob store (default 256 KiB; 0: always the blob store)' },
   { name: 'retentionDays', env: 'MISSIVE_RETENTION_DAYS', kind: 'integer', min: 1, help: 'days message content is kept (default 90); proofs are kept forever' },
-  { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, help: 'how often the purge runs (default 60)' },
+  { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, max: 7 * 24 * 60, help: 'how often the purge runs (default 60, at most a week)' },
   { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
 ];
 

@@ -45,6 +45,11 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     await audit(ctx, actor, request, 'refused', 'not_found');
     throw new MissiveError('not_found', 'no such message');
   }
+  // An opening is proven for one mailbox: the one the reader opens it from. A sender who is also
+  // a member of the recipient's shared mailbox must say which copy she reads.
+  if (!request.peek && via.length > 1) {
+    throw new MissiveError('invalid_argument', 'this message is in several of your mailboxes: say which one you open it from');
+  }
   // Purged messages have left every mailbox, so they are not found above; this covers a purge
   // committed between that check and this read.
   const content = await decryptedContent(ctx, message).catch(async (error: unknown) => {

@@ -21,7 +21,7 @@ const ORPHAN_AFTER_HOURS = 2;
  * only then is the blob file removed. A crash between the two leaves a blob nobody can decrypt,
  * which the next run removes.
  */
-export async function runRetention(ctx: ServiceContext, retentionDays: number): Promise<RetentionReport> {
+export async function runRetention(ctx: ServiceContext, retentionDays: number, intervalHours = 1): Promise<RetentionReport> {
   const now = ctx.clock();
   const before = now - retentionDays * DAY;
   let purged = 0;
@@ -60,8 +60,8 @@ export async function runRetention(ctx: ServiceContext, retentionDays: number): 
       blobsRemoved++;
     }
   }
-  // Each hourly run looks at the buckets that just became old enough.
-  blobsRemoved += await sweepOrphanBlobs(ctx, ORPHAN_AFTER_HOURS + 2);
+  // Each run looks at the buckets that became old enough since the previous one.
+  blobsRemoved += await sweepOrphanBlobs(ctx, ORPHAN_AFTER_HOURS + 2 + Math.ceil(intervalHours));
   if (purged > 0 || blobsRemoved > 0) ctx.log.info('retention purge', { purged, blobsRemoved, retentionDays });
   return { purged, blobsRemoved };
 }
@@ -76,7 +76,10 @@ export async function sweepOrphanBlobs(ctx: ServiceContext, hoursBack: number): 
   let removed = 0;
   for (let hours = hoursBack; hours > ORPHAN_AFTER_HOURS; hours--) {
     const keys: string[] = [];
-    for await (const key of ctx.blobs.listBucket(bucketOf(new Date(now - hours * HOUR)))) keys.push(key);
+    for await (const blob of ctx.blobs.listBucket(bucketOf(new Date(now - hours * HOUR)))) {
+      // Judged by the file's own age too: a deposit that began long ago may be finishing now.
+      if (blob.modifiedAt < now - ORPHAN_AFTER_HOURS * HOUR) keys.push(blob.key);
+    }
     for (let start = 0; start < keys.length; start += BATCH) {
       const slice = keys.slice(start, start + BATCH);
       const referenced = await referencedBlobKeys(ctx.sql.read, slice);

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../observability/log.ts';
 import type { Engine } from './engine.ts';
@@ -44,6 +44,10 @@ async function openEmbedded(file: string): Promise<SqlStore> {
   const dialect = new SqliteWriterDialect(file);
   const writer = new Kysely<Database>({ dialect });
   await migrateToLatest(writer as Kysely<unknown>, 'sqlite');
+  // Subjects and addresses are in clear in the database: only the operator may read its files.
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, 0o600);
+  }
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file).kysely }) });
   const committer = new GroupCommitter(writer, { lanes: 1 });
   return {

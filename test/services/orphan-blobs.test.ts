@@ -14,6 +14,8 @@ engineTest(
   'a blob no message names is removed once its bucket is old enough; named and recent blobs stay',
   async (_t, rt) => {
     const { ctx, clock } = rt;
+    // Blob files carry real modification times: the fake clock starts at the real one.
+    clock.now = Date.now();
     await seedSmallOperator(ctx);
     const raw = rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`] });
     const sent = await send(ctx, `emartin@${DOMAIN}`, 'emartin', raw);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,6 +52,7 @@ test('npm start: demo operator, /healthz, security headers, clean stop; a restar
     const credentialsFile = path.join(dataDir, 'demo-credentials.json');
     assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
     assert.equal(statSync(path.join(dataDir, 'keys', 'kek.key')).mode & 0o777, 0o600);
+    assert.equal(statSync(path.join(dataDir, 'missive.sqlite')).mode & 0o777, 0o600);
     const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { users: { id: string; password: string }[] };
     assert.deepEqual(credentials.users.map((user) => user.id), ['eloise.martin', 'sophie.bernard', 'karim.haddad']);
     for (const user of credentials.users) assert.ok(first.output.some((line) => line.includes(user.id) && line.includes(user.password)));
@@ -85,6 +86,13 @@ test('production refuses to start without a key, and starts with one given by co
     assert.match(devOutbox.stderr, /httpHost \(MISSIVE_HTTP_HOST\) 0\.0\.0\.0/);
 
     const started = await start({ ...env, MISSIVE_KEK: randomBytes(32).toString('base64') });
+    // Data from a development start (demo accounts) is refused in production.
+    const demoDir = mkdtempSync(path.join(os.tmpdir(), 'missive-demo-'));
+    writeFileSync(path.join(demoDir, 'demo-credentials.json'), '{}');
+    const onDemo = await run(['src/main.ts'], { env: { ...env, MISSIVE_DATA_DIR: demoDir, MISSIVE_KEK: randomBytes(32).toString('base64') } });
+    rmSync(demoDir, { recursive: true, force: true });
+    assert.equal(onDemo.code, 1);
+    assert.match(onDemo.stderr, /refusing to start in production on data with demo accounts/);
     assert.ok(!started.output.some((line) => line.includes('Demo operator')), 'no demo in production');
     assert.equal((await fetch(`${started.url}/healthz`)).status, 200);
     assert.equal(await started.stop(), 0);

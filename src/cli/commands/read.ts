@@ -33,20 +33,29 @@ export const listCommand: Command = {
   },
 };
 
-const SHOW_USAGE = 'show <message id> --as <user> [--peek]';
+const SHOW_USAGE = 'show <message id> --as <user> [--mailbox <address>] [--peek]';
 
 export const showCommand: Command = {
-  summary: 'print a message as stored (the first opening by a recipient is recorded, unless --peek)',
-  usage: '<message id> --as <user> [--peek]',
+  summary: 'print a message as stored (the first opening by a recipient is recorded, unless --peek; --mailbox says from which of your mailboxes)',
+  usage: '<message id> --as <user> [--mailbox <address>] [--peek]',
   async run(runtime, args) {
-    const { values, positionals } = parse(args, { as: { type: 'string' }, peek: { type: 'boolean' } }, SHOW_USAGE, true);
+    const { values, positionals } = parse(args, { as: { type: 'string' }, mailbox: { type: 'string' }, peek: { type: 'boolean' } }, SHOW_USAGE, true);
     const messageId = positionals[0];
     if (!messageId) throw new CliError(`a message id is needed\nusage: ${SHOW_USAGE}`, 2);
+    const userId = required(values.as, 'as', SHOW_USAGE);
+    // The mailbox the message is opened from: the opening is proven for that one.
+    let viaMailboxId: string | undefined;
+    if (values.mailbox) {
+      const wanted = values.mailbox.toLowerCase();
+      viaMailboxId = (await mailboxesOf(runtime.ctx, userId)).find((mailbox) => mailbox.address.toLowerCase() === wanted)?.id;
+      if (!viaMailboxId) throw new CliError(`${values.mailbox} is not one of ${userId}'s mailboxes`);
+    }
     const opened = await openMessage(runtime.ctx, {
-      principal: { kind: 'user', userId: required(values.as, 'as', SHOW_USAGE) },
+      principal: { kind: 'user', userId },
       messageId,
       channel: 'cli',
       peek: values.peek ?? false,
+      ...(viaMailboxId ? { viaMailboxId } : {}),
     });
     await pipeline(opened.content, process.stdout, { end: false });
   },

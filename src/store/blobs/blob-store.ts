@@ -16,8 +16,8 @@ export interface BlobStore {
   /** Idempotent; resolves once the removal is durable. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
-  /** The keys stored in one hour bucket (`YYYY/MM/DD/HH`, see `bucketOf`); none if it does not exist. */
-  listBucket(bucket: string): AsyncIterable<string>;
+  /** The objects stored in one hour bucket (`YYYY/MM/DD/HH`, see `bucketOf`); none if it does not exist. */
+  listBucket(bucket: string): AsyncIterable<{ key: string; modifiedAt: number }>;
 }
 
 export class BlobNotFoundError extends Error {

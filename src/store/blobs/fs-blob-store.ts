@@ -103,7 +103,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async *listBucket(bucket: string): AsyncIterable<string> {
+  async *listBucket(bucket: string): AsyncIterable<{ key: string; modifiedAt: number }> {
     assertValidBucket(bucket);
     let names: string[];
     try {
@@ -114,7 +114,12 @@ export class FsBlobStore implements BlobStore {
     }
     for (const name of names) {
       const key = `${bucket}/${name}`;
-      if (isValidBlobKey(key)) yield key; // temporary files are the sweep's, not ours
+      if (!isValidBlobKey(key)) continue; // temporary files are the temp sweep's, not ours
+      try {
+        yield { key, modifiedAt: (await stat(join(this.root, key))).mtimeMs };
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
     }
   }
 

@@ -113,18 +113,22 @@ export async function membersOf(q: Queryable, mailboxId: string): Promise<Member
   return rows.map(toMember);
 }
 
+/** A disabled user's memberships carry no rights: they are simply not returned. */
+function activeMembers(q: Queryable) {
+  return q
+    .selectFrom('mailbox_member as m')
+    .innerJoin('user_account as u', 'u.id', 'm.user_id')
+    .select(['m.mailbox_id', 'm.user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
+    .where('u.disabled_at', 'is', null);
+}
+
 export async function membershipsOfUser(q: Queryable, userId: string): Promise<MemberRow[]> {
-  const rows = await q.selectFrom('mailbox_member').selectAll().where('user_id', '=', userId).execute();
+  const rows = await activeMembers(q).where('m.user_id', '=', userId).execute();
   return rows.map(toMember);
 }
 
 export async function membership(q: Queryable, userId: string, mailboxId: string): Promise<MemberRow | undefined> {
-  const row = await q
-    .selectFrom('mailbox_member')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('mailbox_id', '=', mailboxId)
-    .executeTakeFirst();
+  const row = await activeMembers(q).where('m.user_id', '=', userId).where('m.mailbox_id', '=', mailboxId).executeTakeFirst();
   return row ? toMember(row) : undefined;
 }
 
