@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import { openSqlStore } from '../store/database.ts';
@@ -36,7 +37,10 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     ctx,
     config,
     keyGenerated: generated,
-    close: () => sql.close(),
+    async close() {
+      await drainDeposits(ctx);
+      await sql.close();
+    },
   };
 }
 

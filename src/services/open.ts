@@ -56,7 +56,16 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     await audit(ctx, actor, request, 'refused', error instanceof MissiveError ? error.code : 'internal');
     throw error;
   });
-  if (!request.peek) await recordOpening(ctx, actor, request, message, via);
+  if (!request.peek) {
+    // Proven only when the content is there to be read; a stream opened for nothing is closed.
+    try {
+      if (message.storage === 'blob' && !(await ctx.blobs.exists(message.blob_key!))) throw new Error(`the content of message ${message.id} is missing`);
+      await recordOpening(ctx, actor, request, message, via);
+    } catch (error) {
+      content.destroy();
+      throw error;
+    }
+  }
   return {
     messageId: message.id,
     messageIdHeader: message.message_id_header,

@@ -20,6 +20,11 @@ export function commitDeposit(ctx: ServiceContext, rows: DepositRows): Promise<(
   return batcher.submit(rows);
 }
 
+/** Resolves once every deposit handed to the batcher has been answered (used before closing the store). */
+export async function drainDeposits(ctx: ServiceContext): Promise<void> {
+  await batchers.get(ctx)?.drained();
+}
+
 class DepositBatcher {
   readonly #ctx: ServiceContext;
   readonly #lanes: number;
@@ -30,6 +35,10 @@ class DepositBatcher {
   constructor(ctx: ServiceContext, lanes: number) {
     this.#ctx = ctx;
     this.#lanes = lanes;
+  }
+
+  async drained(): Promise<void> {
+    while (this.#queue.length > 0 || this.#running > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   submit(rows: DepositRows): Promise<(number | null)[]> {
