@@ -56,8 +56,6 @@ export async function splitHeader(
 ): Promise<{ header: Buffer; rest: AsyncGenerator<Buffer> }> {
   const parts: Buffer[] = [];
   let length = 0;
-  // The last bytes seen: the empty line may straddle two chunks. Each chunk is searched once.
-  let tail = Buffer.alloc(0);
   for (;;) {
     const next = await source.next();
     if (next.done) {
@@ -67,11 +65,21 @@ export async function splitHeader(
       return { header: Buffer.concat([header, Buffer.from('\r\n')]), rest: fromBuffers([Buffer.from('\r\n')], source) };
     }
     const chunk = next.value;
-    const window = Buffer.concat([tail, chunk]);
-    const found = window.indexOf('\r\n\r\n');
-    if (found !== -1) {
-      const end = length - tail.length + found; // offset of the empty line's CRLF pair in the message
-      const all = Buffer.concat([...parts, chunk]);
+    // Each byte is searched once: the chunk in place, and the seam with what came before
+    // through a window of at most 6 bytes (the empty line may straddle two chunks).
+    let end = -1;
+    if (length > 0) {
+      const seam = Buffer.concat([lastBytes(parts, 3), chunk.subarray(0, 3)]);
+      const found = seam.indexOf('\r\n\r\n');
+      if (found !== -1) end = length - Math.min(length, 3) + found;
+    }
+    if (end === -1) {
+      const found = chunk.indexOf('\r\n\r\n');
+      if (found !== -1) end = length + found;
+    }
+    if (end !== -1) {
+      // The common case, the whole header in the first chunk, copies nothing.
+      const all = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
       return { header: all.subarray(0, end + 2), rest: fromBuffers([all.subarray(end + 2)], source) };
     }
     parts.push(chunk);
@@ -79,8 +87,19 @@ export async function splitHeader(
     if (length > MAX_HEADER_BLOCK_BYTES) {
       throw new MissiveError('malformed_message', `malformed message: no end of headers within ${MAX_HEADER_BLOCK_BYTES} bytes`);
     }
-    tail = window.subarray(Math.max(window.length - 3, 0));
   }
+}
+
+/** The last `count` bytes held in `parts` (which may be smaller than `count` each). */
+function lastBytes(parts: readonly Buffer[], count: number): Buffer {
+  const out: Buffer[] = [];
+  let needed = count;
+  for (let index = parts.length - 1; index >= 0 && needed > 0; index--) {
+    const part = parts[index]!;
+    out.unshift(part.subarray(Math.max(part.length - needed, 0)));
+    needed -= Math.min(part.length, needed);
+  }
+  return Buffer.concat(out);
 }
 
 /** The rest of the message; stopping early (a refusal) closes the source, so a socket is not left open. */
