@@ -41,6 +41,15 @@ export function addressKey(input: string | Address): string {
   return formatAddress(address).toLowerCase();
 }
 
+/** The key of an address, or null when the text is not one (for comparisons with untrusted headers). */
+export function addressKeyOrNull(text: string): string | null {
+  try {
+    return addressKey(text);
+  } catch {
+    return null;
+  }
+}
+
 function truncate(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

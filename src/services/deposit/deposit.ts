@@ -1,11 +1,10 @@
-import { addressKey, parseAddress } from '../../core/address.ts';
+import { addressKeyOrNull, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { describePrincipal, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newId } from '../../store/ids.ts';
-import type { MailboxRow } from '../../store/repositories/accounts.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
 import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
 import { proofEventRow } from '../../store/repositories/proofs.ts';
@@ -69,7 +68,8 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       maxAttachmentBytes: ctx.limits.maxAttachmentBytes,
       maxMessageBytes: ctx.limits.maxMessageBytes,
       inlineContentBytes: ctx.limits.inlineContentBytes,
-      messageIdDomain: [...ctx.localDomains][0] ?? 'missive.invalid',
+      // A Message-ID Missive adds names the sender's own domain when it is one of ours.
+      messageIdDomain: senderMailbox ? sender.domain : ([...ctx.localDomains][0] ?? 'missive.invalid'),
     },
     request.source,
   );
@@ -138,17 +138,9 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   }
 }
 
-function safeKey(text: string): string | null {
-  try {
-    return addressKey(text);
-  } catch {
-    return null;
-  }
-}
-
 /** Envelope recipients absent from To and Cc were blind copies, whether or not a Bcc header named them. */
 function headerKind(recipient: ResolvedRecipient, index: MessageIndex): 'to' | 'cc' | 'bcc' {
-  const has = (list: readonly { address: string }[]) => list.some((entry) => safeKey(entry.address) === recipient.key);
+  const has = (list: readonly { address: string }[]) => list.some((entry) => addressKeyOrNull(entry.address) === recipient.key);
   if (has(index.to)) return 'to';
   if (has(index.cc)) return 'cc';
   return 'bcc';

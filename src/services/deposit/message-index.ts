@@ -1,6 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import libmime from 'libmime';
 import { headerValue, type HeaderField } from '../../core/header-block.ts';
+import { decodeHeaderText } from '../../core/header-text.ts';
 import { MimeIndexer } from '../../core/mime/mime-indexer.ts';
 import { filenameOf, type MimePart } from '../../core/mime/mime-part.ts';
 
@@ -51,7 +51,7 @@ function summarise(root: MimePart, preview: { part: MimePart; raw: Buffer } | nu
   const headers = root.headers;
   const text = (name: string) => {
     const value = headerValue(headers, name);
-    return value === undefined ? null : decodeWords(value);
+    return value === undefined ? null : decodeHeaderText(value);
   };
   return {
     subject: text('subject'),
@@ -104,19 +104,9 @@ function addresses(headers: readonly HeaderField[], name: string): IndexedAddres
   if (!value) return [];
   return addressparser(value, { flatten: true })
     .filter((entry) => typeof entry.address === 'string' && entry.address !== '')
-    .map((entry) => ({ name: decodeWords(entry.name ?? ''), address: entry.address }));
+    .map((entry) => ({ name: decodeHeaderText(entry.name ?? ''), address: entry.address }));
 }
 
-/** Decoded header text, without NUL (an encoded word can hide one; PostgreSQL text refuses it). */
-function decodeWords(value: string): string {
-  let text: string;
-  try {
-    text = libmime.decodeWords(value);
-  } catch {
-    text = value;
-  }
-  return text.replace(/\u0000/g, '');
-}
 
 function parseDate(value: string | undefined): number | null {
   if (!value) return null;

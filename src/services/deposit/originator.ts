@@ -1,6 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import libmime from 'libmime';
-import { addressKey } from '../../core/address.ts';
+import { addressKey, addressKeyOrNull } from '../../core/address.ts';
+import { decodeHeaderText } from '../../core/header-text.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -22,10 +22,10 @@ export function checkOriginator(ctx: ServiceContext, headers: OriginatorHeaders,
     return;
   }
   const wanted = addressKey(sender);
-  const single = from.length === 1 && !from[0]!.group && keyOf(from[0]!.address) === wanted;
+  const single = from.length === 1 && !from[0]!.group && addressKeyOrNull(from[0]!.address) === wanted;
   if (!single) throw refuse(`the From header must be ${sender} alone, the mailbox this message is sent from`);
   if (from[0]!.name.includes('@')) throw refuse('the From display name may not look like an address');
-  if (senderField.length > 0 && (senderField.length !== 1 || keyOf(senderField[0]!.address) !== wanted)) {
+  if (senderField.length > 0 && (senderField.length !== 1 || addressKeyOrNull(senderField[0]!.address) !== wanted)) {
     throw refuse(`the Sender header, when present, must be ${sender}`);
   }
 }
@@ -36,25 +36,9 @@ function parse(value: string | null): Entry[] {
   if (!value) return [];
   return addressparser(value).map((entry) =>
     'group' in entry && entry.group
-      ? { name: decode(entry.name ?? ''), address: '', group: true }
-      : { name: decode(entry.name ?? ''), address: (entry as { address?: string }).address ?? '', group: false },
+      ? { name: decodeHeaderText(entry.name ?? ''), address: '', group: true }
+      : { name: decodeHeaderText(entry.name ?? ''), address: (entry as { address?: string }).address ?? '', group: false },
   );
-}
-
-function decode(name: string): string {
-  try {
-    return libmime.decodeWords(name);
-  } catch {
-    return name;
-  }
-}
-
-function keyOf(address: string): string | null {
-  try {
-    return addressKey(address);
-  } catch {
-    return null;
-  }
 }
 
 function domainOf(address: string): string {
