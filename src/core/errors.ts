@@ -16,7 +16,9 @@ export type MissiveErrorCode =
   | 'malformed_message'
   | 'content_purged'
   | 'conflict'
-  | 'configuration';
+  | 'configuration'
+  | 'unauthorized'
+  | 'rate_limited';
 
 export class MissiveError extends Error {
   readonly code: MissiveErrorCode;

@@ -3,6 +3,8 @@ import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
+import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
+import { noRelayNotifier } from '../services/notify/notifier.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import { openSqlStore } from '../store/database.ts';
@@ -18,12 +20,14 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);
+  const clock = options.clock ?? Date.now;
   const ctx: ServiceContext = {
     sql,
     blobs,
+    notifier: config.devOutbox ? devOutboxNotifier(sql, clock) : noRelayNotifier,
     kek,
     log,
-    clock: options.clock ?? Date.now,
+    clock,
     limits: {
       maxAttachmentBytes: config.maxAttachmentBytes,
       maxMessageBytes: config.maxMessageBytes,

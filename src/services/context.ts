@@ -2,6 +2,7 @@ import type { Logger } from '../observability/log.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import type { SqlStore } from '../store/database.ts';
+import type { Notifier } from './notify/notifier.ts';
 
 export type Limits = {
   maxAttachmentBytes: number;
@@ -15,6 +16,8 @@ export type ServiceContext = {
   readonly sql: SqlStore;
   readonly blobs: BlobStore;
   readonly kek: KeyEncryptionKey;
+  /** Codes and alerts to addresses outside the trust space (development outbox or relay). */
+  readonly notifier: Notifier;
   readonly limits: Limits;
   readonly log: Logger;
   /** Epoch milliseconds; tests replace it to move time (retention). */

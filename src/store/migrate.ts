@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './engine.ts';
 import * as core from './migrations/001-core.ts';
+import * as identity from './migrations/002-identity.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 // Listed here, not read from a folder at run time: the order is code, reviewed like code.
 const MIGRATIONS: Record<string, EngineMigration> = {
   '001-core': core,
+  '002-identity': identity,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -137,6 +137,44 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export interface OtpChallengeTable {
+  id: string;
+  user_id: string;
+  code_digest: string;
+  attempts: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  token_digest: string;
+  user_agent: string | null;
+  source: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: number;
+  updated_at: number;
+}
+
+export interface DevOutboxTable {
+  seq: Generated<number>;
+  at: number;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string;
+  body: string;
+}
+
 export interface Database {
   operator_domain: OperatorDomainTable;
   structure: StructureTable;
@@ -150,4 +188,8 @@ export interface Database {
   recipient: RecipientTable;
   proof_event: ProofEventTable;
   audit_log: AuditLogTable;
+  otp_challenge: OtpChallengeTable;
+  session: SessionTable;
+  login_throttle: LoginThrottleTable;
+  dev_outbox: DevOutboxTable;
 }
