@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { ConfigError, isLoopback, loadConfig, type Config } from './config/config.ts';
 import { createLogger } from './observability/log.ts';
 import { startHttp } from './protocols/http/server.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
@@ -41,7 +41,14 @@ async function main(): Promise<void> {
       await chmod(credentialsFile, 0o600);
     }
   }
-  const http = await startHttp(ctx, { host: config.httpHost, port: config.httpPort, version: await version() });
+  const http = await startHttp(ctx, {
+    host: config.httpHost,
+    port: config.httpPort,
+    version: await version(),
+    devOutbox: config.devOutbox,
+    // Browsers keep Secure cookies off plain HTTP; loopback development is plain HTTP.
+    secureCookies: !isLoopback(config.httpHost),
+  });
 
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.
   sweepOrphanBlobs(ctx, 7 * 24).catch((error: unknown) => log.error('orphan blob sweep failed', { error }));
@@ -65,9 +72,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('stopping', { signal });
     clearTimeout(retention);
-    http.server.close();
-    http.server.closeAllConnections();
-    runtime.close().then(
+    http.app.close().then(() => runtime.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

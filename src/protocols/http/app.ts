@@ -1,0 +1,69 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { isMissiveError } from '../../core/errors.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { STATUS_OF } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { devOutboxRoutes } from './routes/dev-outbox.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export type HttpOptions = { version: string; devOutbox: boolean; secureCookies: boolean };
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+/**
+ * The HTTP listener's application: one plugin per route family, schemas next to the routes
+ * (they validate requests and make the OpenAPI document at /api/docs), services for everything.
+ */
+export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // Unknown properties are refused, not silently dropped: bad input gets a clear error.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('caller', null);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'Missive API', version: options.version }, servers: [{ url: '/' }] },
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (isMissiveError(error)) {
+      if (error.code === 'rate_limited' && typeof error.details?.retryAfterMs === 'number') {
+        reply.header('retry-after', Math.ceil(error.details.retryAfterMs / 1000));
+      }
+      return reply.status(STATUS_OF[error.code]).send({ error: error.code, message: error.message });
+    }
+    const validation = (error as { validation?: unknown }).validation;
+    if (validation) return reply.status(400).send({ error: 'invalid_request', message: (error as Error).message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.status(status).send({ error: 'invalid_request', message: (error as Error).message });
+    ctx.log.error('http request failed', { error, path: request.routeOptions.url ?? 'unknown' });
+    return reply.status(500).send({ error: 'internal_error', message: 'internal error' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'no such resource' }));
+
+  await app.register(healthRoutes(ctx, options.version));
+  await app.register(authRoutes(ctx, options), { prefix: '/api/v1/auth' });
+  if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
+  await app.register(docsRoutes(app), { prefix: '/api/docs' });
+  return app;
+}
