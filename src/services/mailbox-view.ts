@@ -3,7 +3,7 @@ import { MissiveError } from '../core/errors.ts';
 import { formatRights } from '../core/mailbox.ts';
 import { mayAct, type Principal } from '../core/principal.ts';
 import { findMailbox, findMailboxByKey, folderByName, foldersOf, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
-import { listEntries, type ListedEntry } from '../store/repositories/messages.ts';
+import { folderCounts, listEntries, type FolderCount, type ListedEntry } from '../store/repositories/messages.ts';
 import type { ServiceContext } from './context.ts';
 
 export type MailboxSummary = { id: string; address: string; kind: string; displayName: string; rights: string };
@@ -19,17 +19,30 @@ export async function mailboxesOf(ctx: ServiceContext, userId: string): Promise<
   return out.sort((a, b) => a.address.localeCompare(b.address));
 }
 
+/** The folders of one of the user's mailboxes, with counts; another's mailbox is "not found". */
+export async function foldersOfMailbox(ctx: ServiceContext, principal: Principal, mailboxId: string): Promise<FolderCount[]> {
+  await readableMailbox(ctx, principal, { id: mailboxId });
+  return folderCounts(ctx.sql.read, mailboxId);
+}
+
+async function readableMailbox(ctx: ServiceContext, principal: Principal, which: { id: string } | { address: string }) {
+  const mailbox = 'id' in which ? await findMailbox(ctx.sql.read, which.id) : await findMailboxByKey(ctx.sql.read, addressKey(which.address));
+  const member = mailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailbox.id) : undefined;
+  if (!mailbox || !mayAct(principal, mailbox.id, 'read', member)) {
+    throw new MissiveError('not_found', `no mailbox ${'id' in which ? which.id : which.address} readable by you`);
+  }
+  return mailbox;
+}
+
 export type FolderListing = { mailbox: string; folder: string; uidvalidity: number; entries: ListedEntry[] };
 
 /** One page of a folder, newest first, for a principal with the read right on the mailbox. */
 export async function listFolder(
   ctx: ServiceContext,
   principal: Principal,
-  request: { mailbox: string; folder: string; limit: number; beforeUid?: number },
+  request: ({ mailbox: string } | { mailboxId: string }) & { folder: string; limit: number; beforeUid?: number },
 ): Promise<FolderListing> {
-  const mailbox = await findMailboxByKey(ctx.sql.read, addressKey(request.mailbox));
-  const member = mailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailbox.id) : undefined;
-  if (!mailbox || !mayAct(principal, mailbox.id, 'read', member)) throw new MissiveError('not_found', `no mailbox ${request.mailbox} readable by you`);
+  const mailbox = await readableMailbox(ctx, principal, 'mailboxId' in request ? { id: request.mailboxId } : { address: request.mailbox });
   const folder = await folderByName(ctx.sql.read, mailbox.id, request.folder);
   if (!folder) {
     const names = (await foldersOf(ctx.sql.read, mailbox.id)).map((candidate) => candidate.name);

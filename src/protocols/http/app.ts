@@ -9,6 +9,7 @@ import { authRoutes } from './routes/auth.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mailRoutes } from './routes/mail.ts';
 
 export type HttpOptions = { version: string; devOutbox: boolean; secureCookies: boolean };
 
@@ -63,6 +64,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
 
   await app.register(healthRoutes(ctx, options.version));
   await app.register(authRoutes(ctx, options), { prefix: '/api/v1/auth' });
+  await app.register(mailRoutes(ctx), { prefix: '/api/v1' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });
   return app;

@@ -145,6 +145,26 @@ export async function listEntries(q: Queryable, folderId: string, page: { limit:
   }));
 }
 
+export type FolderCount = { name: string; specialUse: string | null; total: number; unread: number };
+
+/** Every folder of a mailbox with its message and unread counts (unread: no \\Seen flag). */
+export async function folderCounts(q: Queryable, mailboxId: string): Promise<FolderCount[]> {
+  const rows = await q
+    .selectFrom('folder as f')
+    .leftJoin('mailbox_entry as e', 'e.folder_id', 'f.id')
+    .select((eb) => [
+      'f.name',
+      'f.special_use',
+      eb.fn.count<number>('e.uid').as('total'),
+      eb.fn.sum<number>(eb.case().when('e.flags', 'not like', '%\\Seen%').then(1).else(0).end()).as('unread'),
+    ])
+    .where('f.mailbox_id', '=', mailboxId)
+    .groupBy(['f.name', 'f.special_use'])
+    .orderBy('f.name')
+    .execute();
+  return rows.map((row) => ({ name: row.name, specialUse: row.special_use, total: Number(row.total), unread: Number(row.unread ?? 0) }));
+}
+
 /** The mailboxes in which a message is filed: the read right on any of them lets one open it. */
 export async function mailboxesHolding(q: Queryable, messageId: string): Promise<string[]> {
   const rows = await q.selectFrom('mailbox_entry').select('mailbox_id').distinct().where('message_id', '=', messageId).execute();

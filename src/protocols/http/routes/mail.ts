@@ -1,0 +1,157 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sendComposed } from '../../../services/compose.ts';
+import type { ServiceContext } from '../../../services/context.ts';
+import { foldersOfMailbox, listFolder, mailboxesOf } from '../../../services/mailbox-view.ts';
+import { openMessage } from '../../../services/open.ts';
+import { callerOf, requireSession } from '../session-guard.ts';
+
+const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
+const Address = Type.String({ minLength: 3, maxLength: 254 });
+
+/** A professional's mail: mailboxes, folders, message lists, reading, sending. Every route needs a session. */
+export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.addHook('preHandler', requireSession(ctx));
+
+    app.get(
+      '/mailboxes',
+      {
+        schema: {
+          summary: 'My mailboxes: my own, and the organisational mailboxes and delegations I am a member of',
+          response: { 200: Type.Array(Type.Object({ id: Type.String(), address: Type.String(), kind: Type.String(), displayName: Type.String(), rights: Type.String() })), 401: ErrorBody },
+        },
+      },
+      async (request) => mailboxesOf(ctx, callerOf(request).userId),
+    );
+
+    app.get(
+      '/mailboxes/:mailboxId/folders',
+      {
+        schema: {
+          summary: 'The folders of one of my mailboxes, with message and unread counts',
+          params: Type.Object({ mailboxId: Id }),
+          response: { 200: Type.Array(Type.Object({ name: Type.String(), specialUse: Type.Union([Type.String(), Type.Null()]), total: Type.Integer(), unread: Type.Integer() })), 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => foldersOfMailbox(ctx, callerOf(request).principal, request.params.mailboxId),
+    );
+
+    app.get(
+      '/mailboxes/:mailboxId/folders/:folder/messages',
+      {
+        schema: {
+          summary: 'One page of a folder, newest first',
+          params: Type.Object({ mailboxId: Id, folder: Type.String({ minLength: 1, maxLength: 200 }) }),
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), before: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              folder: Type.String(),
+              uidvalidity: Type.Integer(),
+              entries: Type.Array(
+                Type.Object({
+                  uid: Type.Integer(),
+                  messageId: Type.String(),
+                  sender: Type.String(),
+                  subject: Type.Union([Type.String(), Type.Null()]),
+                  flags: Type.String(),
+                  internalDate: Type.Integer(),
+                  size: Type.Integer(),
+                  hasAttachments: Type.Boolean(),
+                }),
+              ),
+            }),
+            401: ErrorBody,
+            404: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const listing = await listFolder(ctx, callerOf(request).principal, {
+          mailboxId: request.params.mailboxId,
+          folder: request.params.folder,
+          limit: request.query.limit ?? 50,
+          ...(request.query.before === undefined ? {} : { beforeUid: request.query.before }),
+        });
+        return { folder: listing.folder, uidvalidity: listing.uidvalidity, entries: listing.entries };
+      },
+    );
+
+    const Opened = Type.Object({ mailbox: Type.Optional(Id) }, { additionalProperties: false });
+
+    app.get(
+      '/messages/:messageId',
+      {
+        schema: {
+          summary: 'What a message is (headers, attachments, preview), without it counting as an opening',
+          params: Type.Object({ messageId: Id }),
+          querystring: Opened,
+          response: {
+            200: Type.Object({ id: Type.String(), messageIdHeader: Type.String(), sender: Type.String(), size: Type.Integer(), receivedAt: Type.Integer(), index: Type.Unknown() }),
+            401: ErrorBody,
+            404: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const opened = await openMessage(ctx, { principal: callerOf(request).principal, messageId: request.params.messageId, channel: 'web', peek: true });
+        opened.content.destroy();
+        return { id: opened.messageId, messageIdHeader: opened.messageIdHeader, sender: opened.sender, size: opened.size, receivedAt: opened.receivedAt, index: opened.index };
+      },
+    );
+
+    app.get(
+      '/messages/:messageId/raw',
+      {
+        schema: {
+          summary: 'The message as stored (message/rfc822); the first reading by a recipient is recorded as an opening',
+          params: Type.Object({ messageId: Id }),
+          querystring: Opened,
+          response: { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const opened = await openMessage(ctx, {
+          principal: callerOf(request).principal,
+          messageId: request.params.messageId,
+          channel: 'web',
+          ...(request.query.mailbox ? { viaMailboxId: request.query.mailbox } : {}),
+        });
+        // A stream body: the schema describes only the JSON errors.
+        return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${opened.messageId}.eml"`).send(opened.content as never);
+      },
+    );
+
+    app.post(
+      '/messages',
+      {
+        schema: {
+          summary: 'Sends a message written here, from one of my mailboxes I may send from',
+          body: Type.Object(
+            {
+              from: Address,
+              to: Type.Array(Address, { minItems: 1, maxItems: 100 }),
+              cc: Type.Optional(Type.Array(Address, { maxItems: 100 })),
+              subject: Type.String({ maxLength: 998 }),
+              text: Type.String({ maxLength: 1_000_000 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ messageId: Type.String(), messageIdHeader: Type.String(), recipients: Type.Array(Type.Object({ address: Type.String() })) }),
+            400: ErrorBody,
+            401: ErrorBody,
+            403: ErrorBody,
+            413: ErrorBody,
+            422: ErrorBody,
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const sent = await sendComposed(ctx, callerOf(request).principal, { from: body.from, to: body.to, cc: body.cc ?? [], subject: body.subject, text: body.text });
+        return reply.status(201).send({ messageId: sent.messageId, messageIdHeader: sent.messageIdHeader, recipients: sent.recipients.map((recipient) => ({ address: recipient.address })) });
+      },
+    );
+  };
+}
