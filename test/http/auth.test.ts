@@ -4,8 +4,8 @@ import { ALL_RIGHTS } from '../../src/core/mailbox.ts';
 import { buildHttpApp } from '../../src/protocols/http/app.ts';
 import { addDomain, addMailbox, addUser } from '../../src/services/accounts.ts';
 import { engineTest, type TestRuntime } from '../support/engines.ts';
+import { logIn, PASSWORD } from './login.ts';
 
-const PASSWORD = 'une phrase de passe solide';
 
 async function serve(rt: TestRuntime, devOutbox = true): Promise<{ app: FastifyInstance; url: string }> {
   await addDomain(rt.ctx, 'demo.mssante.test');
@@ -20,20 +20,6 @@ async function serve(rt: TestRuntime, devOutbox = true): Promise<{ app: FastifyI
 }
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-
-/** The browser's way in: password, code read from the development outbox, session cookie. */
-async function logIn(url: string, user: string): Promise<{ cookie: string; csrf: string; setCookie: string }> {
-  const started = await fetch(`${url}/api/v1/auth/login`, json({ identifier: user, password: PASSWORD }));
-  assert.equal(started.status, 200);
-  const { challengeId } = (await started.json()) as { challengeId: string };
-  const outbox = (await (await fetch(`${url}/dev/outbox/messages.json`)).json()) as { recipient: string; body: string }[];
-  const code = /: (\d{6})/.exec(outbox.find((item) => item.recipient === `${user}@exemple.fr`)!.body)![1]!;
-  const verified = await fetch(`${url}/api/v1/auth/verify`, json({ challengeId, code }));
-  assert.equal(verified.status, 200);
-  const setCookie = verified.headers.get('set-cookie') ?? '';
-  const { csrfToken } = (await verified.json()) as { csrfToken: string };
-  return { cookie: setCookie.split(';')[0]!, csrf: csrfToken, setCookie };
-}
 
 engineTest('HTTP login: password, e-mailed code, an HttpOnly SameSite=Strict cookie and a CSRF token', async (_t, rt) => {
   const { app, url } = await serve(rt);

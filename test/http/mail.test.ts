@@ -4,8 +4,8 @@ import { ALL_RIGHTS } from '../../src/core/mailbox.ts';
 import { buildHttpApp } from '../../src/protocols/http/app.ts';
 import { addDomain, addMailbox, addUser } from '../../src/services/accounts.ts';
 import { engineTest, type TestRuntime } from '../support/engines.ts';
+import { logIn, PASSWORD } from './login.ts';
 
-const PASSWORD = 'une phrase de passe solide';
 const D = 'demo.mssante.test';
 
 type Session = { cookie: string; csrf: string };
@@ -31,15 +31,6 @@ async function serve(rt: TestRuntime): Promise<{ app: FastifyInstance; url: stri
   const app = await buildHttpApp(ctx, { version: 'test', devOutbox: true, secureCookies: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, ids };
-}
-
-async function logIn(url: string, user: string): Promise<Session> {
-  const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const { challengeId } = (await (await post('/api/v1/auth/login', { identifier: user, password: PASSWORD })).json()) as { challengeId: string };
-  const outbox = (await (await fetch(`${url}/dev/outbox/messages.json`)).json()) as { recipient: string; body: string }[];
-  const code = /: (\d{6})/.exec(outbox.find((item) => item.recipient === `${user}@exemple.fr`)!.body)![1]!;
-  const verified = await post('/api/v1/auth/verify', { challengeId, code });
-  return { cookie: (verified.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: ((await verified.json()) as { csrfToken: string }).csrfToken };
 }
 
 function as(url: string, session: Session) {

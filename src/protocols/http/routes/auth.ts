@@ -4,9 +4,9 @@ import { completeLogin, startLogin } from '../../../services/identity/login.ts';
 import { changePassword } from '../../../services/identity/password-change.ts';
 import { listSessions, revokeSession, SESSION_TTL_MS } from '../../../services/identity/sessions.ts';
 import { csrfTokenFor } from '../csrf.ts';
+import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession, SESSION_COOKIE } from '../session-guard.ts';
 
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 
 /** Login in two steps (password, then the e-mailed code), logout, own sessions, password change. */
 export function authRoutes(ctx: ServiceContext, options: { secureCookies: boolean }): FastifyPluginAsyncTypebox {

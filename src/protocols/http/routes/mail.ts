@@ -3,9 +3,9 @@ import { sendComposed } from '../../../services/compose.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { foldersOfMailbox, listFolder, mailboxesOf } from '../../../services/mailbox-view.ts';
 import { openMessage } from '../../../services/open.ts';
+import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
 const Address = Type.String({ minLength: 3, maxLength: 254 });
 
