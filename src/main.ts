@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, isLoopback, loadConfig, type Config } from './config/config.ts';
 import { createLogger } from './observability/log.ts';
 import { startHttp } from './protocols/http/server.ts';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     devOutbox: config.devOutbox,
     // Browsers keep Secure cookies off plain HTTP; loopback development is plain HTTP.
     secureCookies: !isLoopback(config.httpHost),
+    webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)),
   });
 
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.

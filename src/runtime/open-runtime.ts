@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
+import { inProcessChangeFeed } from '../services/change-feed.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
@@ -36,6 +37,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     },
     localDomains: new Set(await listOperatorDomains(sql.read)),
     trustedDomains: new Set(),
+    changes: inProcessChangeFeed((error) => log.error('a change listener failed', { error })),
   };
   return {
     ctx,

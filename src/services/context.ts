@@ -2,6 +2,7 @@ import type { Logger } from '../observability/log.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import type { SqlStore } from '../store/database.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { Notifier } from './notify/notifier.ts';
 
 export type Limits = {
@@ -26,4 +27,6 @@ export type ServiceContext = {
   readonly localDomains: Set<string>;
   /** Whitelisted domains of other operators (filled by the SMTP issue's trust import). */
   readonly trustedDomains: Set<string>;
+  /** Committed changes per mailbox, for live views. */
+  readonly changes: ChangeFeed;
 };

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { MissiveError } from '../core/errors.ts';
 import { describePrincipal, mayAct, type Principal } from '../core/principal.ts';
 import type { Channel, ProofEvent } from '../core/proof-event.ts';
-import { membershipsOfUser } from '../store/repositories/accounts.ts';
+import { addressKey } from '../core/address.ts';
+import { findMailboxByKey, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
 import { findMessage, mailboxesHolding, markOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
 import { appendProofEvents } from '../store/repositories/proofs.ts';
@@ -89,6 +90,7 @@ async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRe
   const recipients = await recipientsOf(ctx.sql.read, message.id);
   const recipientMailboxes = via.filter((mailboxId) => recipients.some((recipient) => recipient.mailbox_id === mailboxId && recipient.opened_at === null));
   const now = ctx.clock();
+  const openedFor: string[] = [];
   await ctx.sql.write(async (trx) => {
     for (const mailboxId of recipientMailboxes) {
       // The conditional update decides who was first, even between two readers at once.
@@ -106,9 +108,15 @@ async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRe
         }),
       );
       await appendProofEvents(trx, events);
+      if (opened.length > 0) openedFor.push(mailboxId);
     }
     await appendAudit(trx, { at: now, actor, action: 'open', target: message.id, result: 'ok', detail: { channel: request.channel } });
   });
+  // The sender's tracking view follows openings live.
+  if (openedFor.length > 0) {
+    const senderMailbox = await findMailboxByKey(ctx.sql.read, addressKey(message.sender));
+    if (senderMailbox) ctx.changes.publish({ mailboxId: senderMailbox.id, kind: 'tracking', messageId: message.id });
+  }
 }
 
 async function audit(ctx: ServiceContext, actor: string, request: OpenRequest, result: 'refused', code: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Engine } from './engine.ts';
 import * as core from './migrations/001-core.ts';
 import * as identity from './migrations/002-identity.ts';
+import * as web from './migrations/003-web.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -9,6 +10,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const MIGRATIONS: Record<string, EngineMigration> = {
   '001-core': core,
   '002-identity': identity,
+  '003-web': web,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

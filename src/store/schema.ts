@@ -175,6 +175,43 @@ export interface DevOutboxTable {
   body: string;
 }
 
+export interface UserPreferenceTable {
+  user_id: string;
+  language: 'fr' | 'en';
+  alert_new_message: Flag;
+  last_alert_at: number | null;
+  updated_at: number;
+}
+
+export interface TotpCredentialTable {
+  user_id: string;
+  secret_sealed: Buffer;
+  confirmed_at: number | null;
+  last_step: number | null;
+  created_at: number;
+}
+
+export interface UploadTable {
+  id: string;
+  user_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  blob_key: string;
+  wrapped_key: Buffer;
+  kek_id: string;
+  created_at: number;
+}
+
+export interface DraftTable {
+  id: string;
+  user_id: string;
+  mailbox_id: string;
+  sealed: Buffer;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   operator_domain: OperatorDomainTable;
   structure: StructureTable;
@@ -192,4 +229,8 @@ export interface Database {
   session: SessionTable;
   login_throttle: LoginThrottleTable;
   dev_outbox: DevOutboxTable;
+  user_preference: UserPreferenceTable;
+  totp_credential: TotpCredentialTable;
+  upload: UploadTable;
+  draft: DraftTable;
 }

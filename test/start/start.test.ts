@@ -46,7 +46,12 @@ test('npm start: demo operator, /healthz, security headers, clean stop; a restar
     assert.deepEqual(await health.json(), { status: 'ok', database: 'ok', engine: 'sqlite', version: '0.1.0' });
     assert.equal(health.headers.get('x-content-type-options'), 'nosniff');
     assert.match(health.headers.get('content-security-policy') ?? '', /default-src 'self'; script-src 'self'.*frame-ancestors 'none'/);
-    assert.equal((await fetch(`${first.url}/nowhere`)).status, 404);
+    // Any other path is the web client's (its router decides); the server's own prefixes are not.
+    const page = await fetch(`${first.url}/nowhere`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await page.text(), /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
+    assert.equal((await fetch(`${first.url}/api/v1/nowhere`)).status, 404);
     assert.equal((await fetch(`${first.url}/healthz`, { method: 'POST' })).status, 404);
 
     const credentialsFile = path.join(dataDir, 'demo-credentials.json');

@@ -9,9 +9,19 @@ import { authRoutes } from './routes/auth.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { composeRoutes } from './routes/compose.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { readerRoutes } from './routes/reader.ts';
+import { totpRoutes } from './routes/totp.ts';
+import { webClientRoutes } from './routes/web-client.ts';
 
-export type HttpOptions = { version: string; devOutbox: boolean; secureCookies: boolean };
+export type HttpOptions = {
+  version: string;
+  devOutbox: boolean;
+  secureCookies: boolean;
+  /** The built web client to serve at `/`; none in API-only tests. */
+  webRoot?: string;
+};
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
@@ -41,7 +51,8 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    // A route may set a stricter policy of its own (a message's HTML, rendered in a sandboxed frame).
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
@@ -64,8 +75,12 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
 
   await app.register(healthRoutes(ctx, options.version));
   await app.register(authRoutes(ctx, options), { prefix: '/api/v1/auth' });
+  await app.register(totpRoutes(ctx), { prefix: '/api/v1/auth/totp' });
   await app.register(mailRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });
+  if (options.webRoot) await app.register(webClientRoutes(options.webRoot));
   return app;
 }

@@ -119,6 +119,8 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       events: events.map(proofEventRow),
       audit: auditRow({ at: now, actor, action: 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
     });
+    for (const recipient of recipients) ctx.changes.publish({ mailboxId: recipient.mailbox.id, kind: 'arrived', folder: 'INBOX', messageId });
+    if (senderMailbox) ctx.changes.publish({ mailboxId: senderMailbox.id, kind: 'arrived', messageId });
     return {
       messageId,
       messageIdHeader: stored.messageIdHeader,
