@@ -1,5 +1,4 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sendComposed } from '../../../services/compose.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { foldersOfMailbox, listFolder, mailboxesOf } from '../../../services/mailbox-view.ts';
 import { openMessage } from '../../../services/open.ts';
@@ -7,9 +6,8 @@ import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
-const Address = Type.String({ minLength: 3, maxLength: 254 });
 
-/** A professional's mail: mailboxes, folders, message lists, reading, sending. Every route needs a session. */
+/** A professional's mail: mailboxes, folders, message lists, metadata, raw download. Every route needs a session. */
 export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireSession(ctx));
@@ -119,38 +117,6 @@ export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         });
         // A stream body: the schema describes only the JSON errors.
         return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${opened.messageId}.eml"`).send(opened.content as never);
-      },
-    );
-
-    app.post(
-      '/messages',
-      {
-        schema: {
-          summary: 'Sends a message written here, from one of my mailboxes I may send from',
-          body: Type.Object(
-            {
-              from: Address,
-              to: Type.Array(Address, { minItems: 1, maxItems: 100 }),
-              cc: Type.Optional(Type.Array(Address, { maxItems: 100 })),
-              subject: Type.String({ maxLength: 998 }),
-              text: Type.String({ maxLength: 1_000_000 }),
-            },
-            { additionalProperties: false },
-          ),
-          response: {
-            201: Type.Object({ messageId: Type.String(), messageIdHeader: Type.String(), recipients: Type.Array(Type.Object({ address: Type.String() })) }),
-            400: ErrorBody,
-            401: ErrorBody,
-            403: ErrorBody,
-            413: ErrorBody,
-            422: ErrorBody,
-          },
-        },
-      },
-      async (request, reply) => {
-        const body = request.body;
-        const sent = await sendComposed(ctx, callerOf(request).principal, { from: body.from, to: body.to, cc: body.cc ?? [], subject: body.subject, text: body.text });
-        return reply.status(201).send({ messageId: sent.messageId, messageIdHeader: sent.messageIdHeader, recipients: sent.recipients.map((recipient) => ({ address: recipient.address })) });
       },
     );
   };
