@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     // Browsers keep Secure cookies off plain HTTP; loopback development is plain HTTP.
     secureCookies: !isLoopback(config.httpHost),
     webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)),
+    rateLimitPerMinute: config.httpRateLimitPerMinute,
   });
 
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.

@@ -29,6 +29,8 @@ export type Config = {
   inlineContentBytes: number;
   retentionDays: number;
   retentionIntervalMinutes: number;
+  /** Requests per minute the HTTP API accepts from one session (or, before login, one address). */
+  httpRateLimitPerMinute: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 };
 
@@ -54,6 +56,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'inlineContentBytes', env: 'MISSIVE_INLINE_CONTENT_BYTES', kind: 'integer', min: 0, max: 4 * 1024 * 1024, help: 'messages up to this size (encrypted) are kept in the database, larger ones in the blob store (default 256 KiB; 0: always the blob store)' },
   { name: 'retentionDays', env: 'MISSIVE_RETENTION_DAYS', kind: 'integer', min: 1, help: 'days message content is kept (default 90); proofs are kept forever' },
   { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, max: 7 * 24 * 60, help: 'how often the purge runs (default 60, at most a week)' },
+  { name: 'httpRateLimitPerMinute', env: 'MISSIVE_HTTP_RATE_LIMIT_PER_MINUTE', kind: 'integer', min: 10, max: 1_000_000, help: 'HTTP API requests per minute per session, or per address before login (default 600)' },
   { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
 ];
 
@@ -160,6 +163,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     inlineContentBytes: given.inlineContentBytes ?? 256 * 1024,
     retentionDays: given.retentionDays ?? 90,
     retentionIntervalMinutes: given.retentionIntervalMinutes ?? 60,
+    httpRateLimitPerMinute: given.httpRateLimitPerMinute ?? 600,
     logLevel: given.logLevel ?? 'info',
   };
   if (!isDomain(config.domain)) throw new ConfigError(`configuration: domain (MISSIVE_DOMAIN) is not a domain name: ${JSON.stringify(config.domain)}`);

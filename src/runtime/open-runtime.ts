@@ -5,6 +5,7 @@ import { inProcessChangeFeed } from '../services/change-feed.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
+import { watchNewMessages } from '../services/notify/new-message-alerts.ts';
 import { noRelayNotifier } from '../services/notify/notifier.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
@@ -39,12 +40,14 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     trustedDomains: new Set(),
     changes: inProcessChangeFeed((error) => log.error('a change listener failed', { error })),
   };
+  const stopAlerts = watchNewMessages(ctx);
   return {
     ctx,
     config,
     keyGenerated: generated,
     async close() {
       await drainDeposits(ctx);
+      await stopAlerts();
       await sql.close();
     },
   };

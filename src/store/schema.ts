@@ -79,6 +79,10 @@ export interface MessageTable {
   message_id_header: string;
   sender: string;
   subject: string | null;
+  /** The display name in From (null when none); cleared at purge with the subject. */
+  from_name: string | null;
+  /** Folded words for search (see core/search-text.ts); cleared at purge. */
+  search_text: string | null;
   date_header: number | null;
   has_attachments: Flag;
   /** The MIME index computed once at deposit (JSON): headers, addresses, attachments. */

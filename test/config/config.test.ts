@@ -54,6 +54,7 @@ describe('loadConfig: defaults', () => {
       inlineContentBytes: 256 * 1024,
       retentionDays: 90,
       retentionIntervalMinutes: 60,
+      httpRateLimitPerMinute: 600,
       logLevel: 'info',
     };
     assert.deepEqual(load({}), expected);

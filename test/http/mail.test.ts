@@ -1,45 +1,7 @@
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { ALL_RIGHTS } from '../../src/core/mailbox.ts';
-import { buildHttpApp } from '../../src/protocols/http/app.ts';
-import { addDomain, addMailbox, addUser } from '../../src/services/accounts.ts';
-import { engineTest, type TestRuntime } from '../support/engines.ts';
-import { logIn, PASSWORD } from './login.ts';
-
-const D = 'demo.mssante.test';
-
-type Session = { cookie: string; csrf: string };
-
-async function serve(rt: TestRuntime): Promise<{ app: FastifyInstance; url: string; ids: Record<string, string> }> {
-  const { ctx } = rt;
-  await addDomain(ctx, D);
-  const ids: Record<string, string> = {};
-  for (const id of ['emartin', 'sbernard', 'khaddad']) {
-    await addUser(ctx, { id, displayName: id, password: PASSWORD, notifyEmail: `${id}@exemple.fr` });
-    ids[id] = await addMailbox(ctx, { address: `${id}@${D}`, kind: 'PER', displayName: id, members: [{ userId: id, rights: ALL_RIGHTS }] });
-  }
-  // The secretary may read the service's mail, not send from it.
-  ids.cardio = await addMailbox(ctx, {
-    address: `cardio@${D}`,
-    kind: 'ORG',
-    displayName: 'Cardio',
-    members: [
-      { userId: 'emartin', rights: ALL_RIGHTS },
-      { userId: 'sbernard', rights: { read: true, send: false, manage: false } },
-    ],
-  });
-  const app = await buildHttpApp(ctx, { version: 'test', devOutbox: true, secureCookies: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, ids };
-}
-
-function as(url: string, session: Session) {
-  return {
-    get: (path: string) => fetch(`${url}${path}`, { headers: { cookie: session.cookie } }),
-    post: (path: string, body: unknown) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  };
-}
+import { engineTest } from '../support/engines.ts';
+import { logIn } from './login.ts';
+import { as, D, serve } from './server.ts';
 
 engineTest('HTTP mail: send, list with unread counts, read metadata without opening, download as an opening', async (_t, rt) => {
   const { app, url, ids } = await serve(rt);

@@ -1,13 +1,18 @@
+import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { isMissiveError } from '../../core/errors.ts';
+import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { STATUS_OF } from './errors.ts';
+import { SESSION_COOKIE } from './session-guard.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { composeRoutes } from './routes/compose.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -21,6 +26,8 @@ export type HttpOptions = {
   secureCookies: boolean;
   /** The built web client to serve at `/`; none in API-only tests. */
   webRoot?: string;
+  /** Requests per minute per session (per address before login); default 600. */
+  rateLimitPerMinute?: number;
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -46,6 +53,17 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('caller', null);
   await app.register(cookie);
+  // A runaway script or a scraper with a stolen session slows down; a person never notices.
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      return token ? `session:${createHash('sha256').update(token).digest('base64url')}` : `address:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => new MissiveError('rate_limited', `too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`, { retryAfterMs: context.ttl }),
+  });
   await app.register(swagger, {
     openapi: { openapi: '3.1.0', info: { title: 'Missive API', version: options.version }, servers: [{ url: '/' }] },
   });
@@ -76,7 +94,9 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(healthRoutes(ctx, options.version));
   await app.register(authRoutes(ctx, options), { prefix: '/api/v1/auth' });
   await app.register(totpRoutes(ctx), { prefix: '/api/v1/auth/totp' });
+  await app.register(accountRoutes(ctx), { prefix: '/api/v1' });
   await app.register(mailRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(eventRoutes(ctx), { prefix: '/api/v1' });
   await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
   await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });

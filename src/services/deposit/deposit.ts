@@ -1,5 +1,6 @@
 import { addressKeyOrNull, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { foldForSearch } from '../../core/search-text.ts';
 import { describePrincipal, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
@@ -99,6 +100,8 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         message_id_header: stored.messageIdHeader,
         sender: senderText,
         subject: stored.index.subject,
+        from_name: stored.index.from[0]?.name || null,
+        search_text: searchTextOf(senderText, stored.index),
         date_header: stored.index.date,
         has_attachments: stored.index.attachments.some((attachment) => !attachment.inline) ? 1 : 0,
         index_json: JSON.stringify(stored.index),
@@ -138,6 +141,12 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
     }
     throw error;
   }
+}
+
+function searchTextOf(sender: string, index: MessageIndex): string {
+  const people = [...index.from, ...index.to, ...index.cc].flatMap((person) => [person.name, person.address]);
+  const files = index.attachments.map((attachment) => attachment.filename ?? '');
+  return foldForSearch([sender, ...people, index.subject ?? '', ...files, index.textPreview].join(' '));
 }
 
 /** Envelope recipients absent from To and Cc were blind copies, whether or not a Bcc header named them. */

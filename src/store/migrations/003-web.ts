@@ -9,6 +9,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   const int64 = engine === 'postgres' ? 'bigint' : 'integer';
   const binary = engine === 'postgres' ? 'bytea' : 'blob';
 
+  // The display name of From, for lists (the envelope sender alone reads poorly).
+  await db.schema.alterTable('message').addColumn('from_name', 'text').execute();
+  // Folded words a person searches by (names, addresses, subject, first words, file names); cleared at purge.
+  await db.schema.alterTable('message').addColumn('search_text', 'text').execute();
+
   await db.schema
     .createTable('user_preference')
     .addColumn('user_id', 'text', (c) => c.primaryKey().references('user_account.id'))

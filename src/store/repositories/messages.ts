@@ -119,6 +119,7 @@ export type ListedEntry = {
   internalDate: number;
   messageId: string;
   sender: string;
+  fromName: string | null;
   subject: string | null;
   size: number;
   hasAttachments: boolean;
@@ -128,21 +129,39 @@ export async function listEntries(q: Queryable, folderId: string, page: { limit:
   let query = q
     .selectFrom('mailbox_entry as e')
     .innerJoin('message as m', 'm.id', 'e.message_id')
-    .select(['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.id', 'm.sender', 'm.subject', 'm.size', 'm.has_attachments'])
+    .select(LISTED_COLUMNS)
     .where('e.folder_id', '=', folderId);
   if (page.beforeUid !== undefined) query = query.where('e.uid', '<', page.beforeUid);
   const rows = await query.orderBy('e.uid', 'desc').limit(page.limit).execute();
-  return rows.map((row) => ({
-    uid: row.uid,
+  return rows.map(listedEntry);
+}
+
+export const LISTED_COLUMNS = ['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.id', 'm.sender', 'm.from_name', 'm.subject', 'm.size', 'm.has_attachments'] as const;
+
+export function listedEntry(row: {
+  uid: number;
+  flags: string;
+  modseq: number;
+  internal_date: number;
+  id: string;
+  sender: string;
+  from_name: string | null;
+  subject: string | null;
+  size: number;
+  has_attachments: number;
+}): ListedEntry {
+  return {
+    uid: Number(row.uid),
     flags: row.flags,
-    modseq: row.modseq,
-    internalDate: row.internal_date,
+    modseq: Number(row.modseq),
+    internalDate: Number(row.internal_date),
     messageId: row.id,
     sender: row.sender,
+    fromName: row.from_name,
     subject: row.subject,
-    size: row.size,
+    size: Number(row.size),
     hasAttachments: row.has_attachments === 1,
-  }));
+  };
 }
 
 export type FolderCount = { name: string; specialUse: string | null; total: number; unread: number };
@@ -203,7 +222,7 @@ export async function contentExpiredBefore(q: Queryable, before: number, limit: 
 export async function shredContent(q: Queryable, messageId: string, at: number): Promise<number> {
   const result = await q
     .updateTable('message')
-    .set({ wrapped_key: null, subject: null, index_json: null, purged_at: at })
+    .set({ wrapped_key: null, subject: null, from_name: null, search_text: null, index_json: null, purged_at: at })
     .where('id', '=', messageId)
     .where('purged_at', 'is', null)
     .executeTakeFirst();

@@ -1,0 +1,66 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MissiveError } from '../../../core/errors.ts';
+import type { ServiceContext } from '../../../services/context.ts';
+import { maskAddress } from '../../../services/identity/login.ts';
+import { suggestLocalCorrespondents } from '../../../services/local-directory.ts';
+import { preferencesOf, updatePreferences } from '../../../services/preferences.ts';
+import { findUser } from '../../../store/repositories/accounts.ts';
+import { csrfTokenFor } from '../csrf.ts';
+import { ErrorBody } from '../schemas.ts';
+import { callerOf, requireSession } from '../session-guard.ts';
+
+const PreferencesBody = Type.Object(
+  { language: Type.Union([Type.Literal('fr'), Type.Literal('en')]), alertNewMessage: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+/** Who I am (and my CSRF token again after a page reload), my preferences, correspondents to write to. */
+export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.addHook('preHandler', requireSession(ctx));
+
+    app.get(
+      '/me',
+      {
+        schema: {
+          summary: 'The logged-in user, the CSRF token of this session, and preferences',
+          response: {
+            200: Type.Object({ userId: Type.String(), displayName: Type.String(), notifyEmail: Type.String(), csrfToken: Type.String(), preferences: PreferencesBody }),
+            401: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        const user = await findUser(ctx.sql.read, caller.userId);
+        if (!user) throw new MissiveError('unauthorized', 'not logged in');
+        return {
+          userId: user.id,
+          displayName: user.display_name,
+          notifyEmail: user.notify_email ? maskAddress(user.notify_email) : '',
+          // Readable only by this origin's scripts (no CORS): what a reloaded page needs to keep changing things.
+          csrfToken: csrfTokenFor(ctx, caller.sessionId),
+          preferences: await preferencesOf(ctx, user.id),
+        };
+      },
+    );
+
+    app.put(
+      '/me/preferences',
+      { schema: { summary: 'Language, and e-mail alerts (without content) on new messages', body: PreferencesBody, response: { 200: PreferencesBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } },
+      async (request) => updatePreferences(ctx, callerOf(request).userId, request.body),
+    );
+
+    app.get(
+      '/directory/local',
+      {
+        schema: {
+          summary: "Correspondents among this operator's mailboxes, by address or name prefix (compose autocomplete)",
+          querystring: Type.Object({ q: Type.String({ maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 25 })) }, { additionalProperties: false }),
+          response: { 200: Type.Array(Type.Object({ address: Type.String(), displayName: Type.String(), kind: Type.String() })), 401: ErrorBody },
+        },
+      },
+      async (request) => suggestLocalCorrespondents(ctx, request.query.q, request.query.limit ?? 10),
+    );
+  };
+}

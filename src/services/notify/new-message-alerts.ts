@@ -1,0 +1,55 @@
+import { findMailbox, findUser, membersOf } from '../../store/repositories/accounts.ts';
+import { claimAlert } from '../../store/repositories/preferences.ts';
+import type { MailboxChange } from '../change-feed.ts';
+import type { ServiceContext } from '../context.ts';
+import { preferencesOf } from '../preferences.ts';
+
+/** A burst of arrivals makes one alert: after one, the next waits this long. */
+export const ALERT_QUIET_MS = 15 * 60_000;
+
+/**
+ * "You have a new message" to the usual address of the members who asked for it. The alert
+ * says which mailbox, never who wrote nor what: it leaves the trust space, so it carries no
+ * health data. Returns a function that stops watching and waits for alerts under way.
+ */
+export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
+  const pending = new Set<Promise<void>>();
+  const unsubscribe = ctx.changes.subscribe((change) => {
+    if (change.kind !== 'arrived' || change.folder !== 'INBOX') return;
+    const work = alertMembers(ctx, change)
+      .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: change.mailboxId }))
+      .finally(() => pending.delete(work));
+    pending.add(work);
+  });
+  return async () => {
+    unsubscribe();
+    await Promise.all([...pending]);
+  };
+}
+
+async function alertMembers(ctx: ServiceContext, change: MailboxChange): Promise<void> {
+  const mailbox = await findMailbox(ctx.sql.read, change.mailboxId);
+  if (!mailbox) return;
+  for (const member of await membersOf(ctx.sql.read, mailbox.id)) {
+    if (!member.rights.read) continue;
+    const user = await findUser(ctx.sql.read, member.userId);
+    if (!user?.notify_email || user.disabled_at !== null) continue;
+    const now = ctx.clock();
+    if (!(await ctx.sql.write((trx) => claimAlert(trx, user.id, now, now - ALERT_QUIET_MS)))) continue;
+    const { language } = await preferencesOf(ctx, user.id);
+    await ctx.notifier.send({ channel: 'email', to: user.notify_email, ...alertText(language, mailbox.address) });
+  }
+}
+
+function alertText(language: 'fr' | 'en', mailbox: string): { subject: string; text: string } {
+  if (language === 'en') {
+    return {
+      subject: 'New message in your Missive mailbox',
+      text: `A new message has arrived in ${mailbox}.\n\nSign in to Missive to read it. For your patients' privacy, this alert never says who wrote or what about.\n\nYou can turn these alerts off in Missive's preferences.`,
+    };
+  }
+  return {
+    subject: 'Nouveau message dans votre messagerie Missive',
+    text: `Un nouveau message est arrivé dans ${mailbox}.\n\nConnectez-vous à Missive pour le lire. Pour le secret médical, cette alerte ne dit jamais qui écrit ni à quel sujet.\n\nVous pouvez désactiver ces alertes dans les préférences de Missive.`,
+  };
+}

@@ -1,0 +1,42 @@
+import { addressKey } from '../core/address.ts';
+import { MissiveError } from '../core/errors.ts';
+import { mayAct, type Principal } from '../core/principal.ts';
+import { findMailboxByKey, membership } from '../store/repositories/accounts.ts';
+import { findMessage, mailboxesHolding, recipientsOf } from '../store/repositories/messages.ts';
+import type { ServiceContext } from './context.ts';
+
+export type Tracking = {
+  messageId: string;
+  subject: string | null;
+  sentAt: number;
+  recipients: { address: string; kind: 'to' | 'cc' | 'bcc'; route: string; state: string; deliveredAt: number | null; openedAt: number | null }[];
+};
+
+/**
+ * What happened to a sent message, per recipient ("Suivi"). Only the sending side sees it:
+ * a reader of the sending mailbox, where the message is still filed. A recipient learns
+ * nothing of the other recipients' readings; anyone else is told the message does not exist.
+ */
+export async function trackMessage(ctx: ServiceContext, principal: Principal, messageId: string): Promise<Tracking> {
+  const message = await findMessage(ctx.sql.read, messageId);
+  const senderMailbox = message ? await findMailboxByKey(ctx.sql.read, addressKey(message.sender)) : undefined;
+  const member = senderMailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, senderMailbox.id) : undefined;
+  const filed = senderMailbox ? (await mailboxesHolding(ctx.sql.read, messageId)).includes(senderMailbox.id) : false;
+  if (!message || !senderMailbox || !filed || !mayAct(principal, senderMailbox.id, 'read', member)) {
+    throw new MissiveError('not_found', 'no such message among those you sent');
+  }
+  const recipients = await recipientsOf(ctx.sql.read, message.id);
+  return {
+    messageId: message.id,
+    subject: message.subject,
+    sentAt: Number(message.received_at),
+    recipients: recipients.map((recipient) => ({
+      address: recipient.address,
+      kind: recipient.header_kind,
+      route: recipient.route,
+      state: recipient.state,
+      deliveredAt: recipient.delivered_at === null ? null : Number(recipient.delivered_at),
+      openedAt: recipient.opened_at === null ? null : Number(recipient.opened_at),
+    })),
+  };
+}

@@ -1,0 +1,32 @@
+import type { UserPreferenceTable } from '../schema.ts';
+import type { Queryable } from './queryable.ts';
+
+export type PreferenceRow = UserPreferenceTable;
+
+export async function findPreferences(q: Queryable, userId: string): Promise<PreferenceRow | undefined> {
+  return q.selectFrom('user_preference').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function savePreferences(q: Queryable, userId: string, values: { language: 'fr' | 'en'; alertNewMessage: boolean }, at: number): Promise<void> {
+  const row = { language: values.language, alert_new_message: values.alertNewMessage ? (1 as const) : (0 as const), updated_at: at };
+  await q
+    .insertInto('user_preference')
+    .values({ user_id: userId, last_alert_at: null, ...row })
+    .onConflict((conflict) => conflict.column('user_id').doUpdateSet(row))
+    .execute();
+}
+
+/**
+ * Claims the right to alert a user now: succeeds only if the user wants alerts and none was sent
+ * since `quietSince`. The conditional update decides between two deliveries at once.
+ */
+export async function claimAlert(q: Queryable, userId: string, now: number, quietSince: number): Promise<boolean> {
+  const result = await q
+    .updateTable('user_preference')
+    .set({ last_alert_at: now })
+    .where('user_id', '=', userId)
+    .where('alert_new_message', '=', 1)
+    .where((eb) => eb.or([eb('last_alert_at', 'is', null), eb('last_alert_at', '<', quietSince)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
