@@ -1,25 +1,110 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { Readable } from 'node:stream';
+import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { Principal } from '../core/principal.ts';
 import type { Channel } from '../core/proof-event.ts';
 import type { ServiceContext } from './context.ts';
 import { deposit, type DepositResult } from './deposit/deposit.ts';
+import { removeDraft, requireOwnDraft } from './drafts.ts';
+import { openMessage } from './open.ts';
+import { discardUploads, ownUploads, uploadContent } from './uploads.ts';
 
-export type Composition = { from: string; to: readonly string[]; cc: readonly string[]; subject: string; text: string };
+export type Composition = {
+  from: string;
+  to: readonly string[];
+  cc: readonly string[];
+  subject: string;
+  text: string;
+  /** Upload ids (the sender's own), attached in this order. */
+  attachments?: readonly string[];
+  /** Our id (`msg_…`) of a message the sender may read, which this one answers. */
+  inReplyTo?: string | null;
+  /** The sender's draft of this message, deleted once it is sent. */
+  draftId?: string | null;
+};
+
+export const MAX_ATTACHMENTS = 20;
+// References keeps the thread's first message and the latest ones (RFC 5322 §3.6.4 allows trimming).
+const MAX_REFERENCES = 20;
+const MSG_ID = /^<[\x21-\x3b\x3d\x3f-\x7e]{1,250}>$/;
 
 /**
  * A message written in the web client or the API: built as RFC 5322 (UTF-8, quoted-printable
- * where needed), then handed to the one delivery path like any other.
+ * where needed, attachments in base64 streamed from their encrypted uploads), then handed to the
+ * one delivery path like any other. Everything it names (uploads, draft, the message answered)
+ * is checked before anything is sent; the uploads and the draft go once the message is committed.
  */
 export async function sendComposed(ctx: ServiceContext, principal: Principal, composition: Composition, channel: Channel = 'web'): Promise<DepositResult> {
-  const raw = await new MailComposer({
+  const userId = principal.kind === 'user' ? principal.userId : null;
+  const attachmentIds = [...new Set(composition.attachments ?? [])];
+  if (attachmentIds.length > MAX_ATTACHMENTS) throw new MissiveError('invalid_argument', `a message may carry at most ${MAX_ATTACHMENTS} attachments`);
+  if (userId === null && (attachmentIds.length > 0 || composition.draftId)) throw new MissiveError('not_found', 'uploads and drafts belong to a person');
+  if (userId !== null && composition.draftId) await requireOwnDraft(ctx, userId, composition.draftId);
+  const uploads = userId === null ? [] : await ownUploads(ctx, userId, attachmentIds);
+  const thread = composition.inReplyTo ? await threadOf(ctx, principal, composition.inReplyTo, channel) : null;
+
+  // Each attachment's blob is opened only when the composer reaches it, and closed whatever happens.
+  const sources: Readable[] = uploads.map((upload) => lazily(() => uploadContent(ctx, upload)));
+  const composed = new MailComposer({
     from: composition.from,
     to: [...composition.to],
     cc: [...composition.cc],
     subject: composition.subject,
     text: composition.text,
+    ...(thread ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}),
+    attachments: uploads.map((upload, index) => ({
+      filename: upload.filename,
+      contentType: upload.content_type,
+      contentDisposition: 'attachment' as const,
+      contentTransferEncoding: 'base64' as const,
+      content: sources[index]!,
+    })),
     headers: { 'X-MSS-NIL': 'Missive' },
   })
     .compile()
-    .build();
-  return deposit(ctx, { principal, channel, envelope: { from: composition.from, to: [...composition.to, ...composition.cc] }, source: [raw] });
+    .createReadStream();
+  let sent: DepositResult;
+  try {
+    sent = await deposit(ctx, { principal, channel, envelope: { from: composition.from, to: [...composition.to, ...composition.cc] }, source: composed });
+  } finally {
+    composed.destroy();
+    for (const source of sources) source.destroy();
+  }
+  // Sent and committed: what remains is tidying, which must not turn a delivered message into an error.
+  await discardUploads(ctx, uploads.map((upload) => upload.id)).catch((error: unknown) => ctx.log.error('could not remove the uploads of a sent message', { error }));
+  if (userId !== null && composition.draftId) {
+    await removeDraft(ctx, userId, composition.draftId).catch((error: unknown) => {
+      // Deleted meanwhile (another tab) is as good as deleted here.
+      if (!isMissiveError(error, 'not_found')) ctx.log.error('could not remove the draft of a sent message', { error });
+    });
+  }
+  return sent;
+}
+
+/** In-Reply-To and References for an answer to a message the sender may read (else "not found"). */
+async function threadOf(ctx: ServiceContext, principal: Principal, messageId: string, channel: Channel): Promise<{ inReplyTo: string; references: string[] } | null> {
+  const opened = await openMessage(ctx, { principal, messageId, channel, peek: true });
+  opened.content.destroy();
+  const parent = opened.index.messageId?.trim() || opened.messageIdHeader;
+  // The stored headers were written by whoever sent that message: only well-formed ids are repeated.
+  const earlier = (opened.index.references.length > 0 ? opened.index.references : [opened.index.inReplyTo ?? '']).filter((id) => MSG_ID.test(id));
+  if (!MSG_ID.test(parent)) return null;
+  const chain = [...earlier, parent];
+  const references = chain.length <= MAX_REFERENCES ? chain : [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))];
+  return { inReplyTo: parent, references };
+}
+
+/** A stream that opens its source on the first read, and closes it when it is itself destroyed. */
+function lazily(open: () => Readable): Readable {
+  return Readable.from(
+    (async function* () {
+      const source = open();
+      try {
+        for await (const chunk of source) yield chunk as Buffer;
+      } finally {
+        source.destroy();
+      }
+    })(),
+    { objectMode: false },
+  );
 }

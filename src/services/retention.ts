@@ -3,7 +3,9 @@ import { appendAudit } from '../store/repositories/audit.ts';
 import { bucketOf } from '../store/blobs/blob-store.ts';
 import { contentExpiredBefore, forgetBlob, purgedWithBlob, referencedBlobKeys, shredContent } from '../store/repositories/messages.ts';
 import { appendProofEvents } from '../store/repositories/proofs.ts';
+import { uploadBlobKeys } from '../store/repositories/uploads.ts';
 import type { ServiceContext } from './context.ts';
+import { sweepStaleUploads } from './uploads.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 200;
@@ -60,6 +62,8 @@ export async function runRetention(ctx: ServiceContext, retentionDays: number, i
       blobsRemoved++;
     }
   }
+  // Attachments uploaded for a message never sent; their blobs go with them.
+  await sweepStaleUploads(ctx);
   // Each run looks at the buckets that became old enough since the previous one.
   blobsRemoved += await sweepOrphanBlobs(ctx, ORPHAN_AFTER_HOURS + 2 + Math.ceil(intervalHours));
   if (purged > 0 || blobsRemoved > 0) ctx.log.info('retention purge', { purged, blobsRemoved, retentionDays });
@@ -83,8 +87,10 @@ export async function sweepOrphanBlobs(ctx: ServiceContext, hoursBack: number): 
     for (let start = 0; start < keys.length; start += BATCH) {
       const slice = keys.slice(start, start + BATCH);
       const referenced = await referencedBlobKeys(ctx.sql.read, slice);
+      // Uploads waiting for their message live in the same store.
+      const uploaded = await uploadBlobKeys(ctx.sql.read, slice);
       for (const key of slice) {
-        if (referenced.has(key)) continue;
+        if (referenced.has(key) || uploaded.has(key)) continue;
         await ctx.blobs.delete(key);
         removed++;
       }

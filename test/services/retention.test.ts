@@ -54,6 +54,8 @@ storageTest('retention: after 91 days content is shredded, proofs kept plus one 
     blob_key: null,
     wrapped_key: null,
     subject: null,
+    from_name: null,
+    search_text: null,
     index_json: null,
     purged_at: rt.clock.now,
   });

@@ -8,16 +8,21 @@ import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession, SESSION_COOKIE } from '../session-guard.ts';
 
 
-/** Login in two steps (password, then the e-mailed code), logout, own sessions, password change. */
+/** Login in two steps (password, then the e-mailed code or the authenticator app's), logout, own sessions, password change. */
 export function authRoutes(ctx: ServiceContext, options: { secureCookies: boolean }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/login',
       {
         schema: {
-          summary: 'Step 1: identifier and password; a one-time code is sent to the usual e-mail',
+          summary: 'Step 1: identifier and password; a one-time code is sent to the usual e-mail (method "email"), or, with an authenticator app enabled, nothing is sent and step 2 takes a code from the app (method "totp", sentTo empty)',
           body: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ challengeId: Type.String(), sentTo: Type.String(), expiresAt: Type.Integer() }), 401: ErrorBody, 429: ErrorBody },
+          response: {
+            200: Type.Object({ challengeId: Type.String(), sentTo: Type.String(), expiresAt: Type.Integer(), method: Type.Union([Type.Literal('email'), Type.Literal('totp')]) }),
+            400: ErrorBody,
+            401: ErrorBody,
+            429: ErrorBody,
+          },
         },
       },
       async (request) => startLogin(ctx, { identifier: request.body.identifier, password: request.body.password, source: request.ip }),
@@ -27,7 +32,7 @@ export function authRoutes(ctx: ServiceContext, options: { secureCookies: boolea
       '/verify',
       {
         schema: {
-          summary: 'Step 2: the one-time code; opens a session (HttpOnly cookie) and returns its CSRF token',
+          summary: 'Step 2: the one-time code (e-mailed, or from the authenticator app); opens a session (HttpOnly cookie) and returns its CSRF token',
           body: Type.Object({ challengeId: Type.String({ minLength: 1, maxLength: 64 }), code: Type.String({ minLength: 6, maxLength: 6 }) }, { additionalProperties: false }),
           response: { 200: Type.Object({ userId: Type.String(), csrfToken: Type.String(), expiresAt: Type.Integer() }), 401: ErrorBody, 429: ErrorBody },
         },
