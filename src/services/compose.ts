@@ -1,6 +1,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { Readable } from 'node:stream';
+import { addressKeyOrNull } from '../core/address.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
+import { findMailboxByKey } from '../store/repositories/accounts.ts';
 import type { Principal } from '../core/principal.ts';
 import type { Channel } from '../core/proof-event.ts';
 import type { ServiceContext } from './context.ts';
@@ -45,8 +47,11 @@ export async function sendComposed(ctx: ServiceContext, principal: Principal, co
 
   // Each attachment's blob is opened only when the composer reaches it, and closed whatever happens.
   const sources: Readable[] = uploads.map((upload) => lazily(() => uploadContent(ctx, upload)));
+  // The sending mailbox's name makes From read "Dr Éloïse Martin <…>" in every client.
+  const fromKey = addressKeyOrNull(composition.from);
+  const fromName = fromKey ? (await findMailboxByKey(ctx.sql.read, fromKey))?.display_name : undefined;
   const composed = new MailComposer({
-    from: composition.from,
+    from: fromName ? { name: fromName, address: composition.from } : composition.from,
     to: [...composition.to],
     cc: [...composition.cc],
     subject: composition.subject,

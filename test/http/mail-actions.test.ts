@@ -108,7 +108,7 @@ engineTest('HTTP search: sender, subject and text; every word; accents, case and
     assert.deepEqual(await search('_'), [], 'LIKE wildcards are literal');
     const found = ((await (await khaddad.get(`/api/v1/mailboxes/${ids.khaddad}/search?q=ordonnance`)).json()) as { entries: Entry[] }).entries;
     assert.equal(found[0]?.folder, 'INBOX');
-    assert.equal(found[0]?.fromName, null);
+    assert.equal(found[0]?.fromName, 'emartin', "From carries the sending mailbox's name");
     assert.equal((await khaddad.get(`/api/v1/mailboxes/${ids.khaddad}/search?q=%20%20`)).status, 400);
     // The sender's Sent folder is her own mailbox, not his.
     assert.deepEqual((await (await emartin.get(`/api/v1/mailboxes/${ids.emartin}/search?q=ordonnance`)).json() as { entries: Entry[] }).entries.map((entry) => entry.folder), ['Sent']);
