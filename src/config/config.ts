@@ -29,6 +29,10 @@ export type Config = {
   inlineContentBytes: number;
   retentionDays: number;
   retentionIntervalMinutes: number;
+  /** The mail relay for one-time codes and alerts (`smtps://…` or `smtp://…`); empty: none. */
+  notifyRelayUrl: string;
+  /** The From of codes and alerts (default `Missive <ne-pas-repondre@<domain>>`). */
+  notifyFrom: string;
   /** Requests per minute the HTTP API accepts from one session (or, before login, one address). */
   httpRateLimitPerMinute: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -56,6 +60,8 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'inlineContentBytes', env: 'MISSIVE_INLINE_CONTENT_BYTES', kind: 'integer', min: 0, max: 4 * 1024 * 1024, help: 'messages up to this size (encrypted) are kept in the database, larger ones in the blob store (default 256 KiB; 0: always the blob store)' },
   { name: 'retentionDays', env: 'MISSIVE_RETENTION_DAYS', kind: 'integer', min: 1, help: 'days message content is kept (default 90); proofs are kept forever' },
   { name: 'retentionIntervalMinutes', env: 'MISSIVE_RETENTION_INTERVAL_MINUTES', kind: 'integer', min: 1, max: 7 * 24 * 60, help: 'how often the purge runs (default 60, at most a week)' },
+  { name: 'notifyRelayUrl', env: 'MISSIVE_NOTIFY_RELAY_URL', kind: 'string', help: 'mail relay for login codes and alerts: smtps://user:pass@host:465 or smtp://host:587 (STARTTLS required off loopback)' },
+  { name: 'notifyFrom', env: 'MISSIVE_NOTIFY_FROM', kind: 'string', help: 'From of codes and alerts (default Missive <ne-pas-repondre@domain>)' },
   { name: 'httpRateLimitPerMinute', env: 'MISSIVE_HTTP_RATE_LIMIT_PER_MINUTE', kind: 'integer', min: 10, max: 1_000_000, help: 'HTTP API requests per minute per session, or per address before login (default 600)' },
   { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
 ];
@@ -163,6 +169,8 @@ function finish(given: Partial<Config>, cwd: string): Config {
     inlineContentBytes: given.inlineContentBytes ?? 256 * 1024,
     retentionDays: given.retentionDays ?? 90,
     retentionIntervalMinutes: given.retentionIntervalMinutes ?? 60,
+    notifyRelayUrl: given.notifyRelayUrl ?? '',
+    notifyFrom: given.notifyFrom ?? '',
     httpRateLimitPerMinute: given.httpRateLimitPerMinute ?? 600,
     logLevel: given.logLevel ?? 'info',
   };
@@ -170,6 +178,10 @@ function finish(given: Partial<Config>, cwd: string): Config {
   if (config.databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('configuration: databaseUrl (MISSIVE_DATABASE_URL) must be empty (embedded SQLite) or a postgres:// URL');
   }
+  if (config.notifyRelayUrl !== '' && !/^smtps?:\/\/[^/?#]+(:\d+)?\/?$/.test(config.notifyRelayUrl)) {
+    throw new ConfigError('configuration: notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must be smtps://[user:pass@]host[:port] or smtp://[user:pass@]host[:port]');
+  }
+  if (config.notifyFrom === '') config.notifyFrom = `Missive <ne-pas-repondre@${config.domain}>`;
   if (config.maxAttachmentBytes > config.maxMessageBytes) {
     throw new ConfigError('configuration: maxAttachmentBytes (MISSIVE_MAX_ATTACHMENT_BYTES) cannot exceed maxMessageBytes (MISSIVE_MAX_MESSAGE_BYTES)');
   }
@@ -184,6 +196,7 @@ function refuseDevelopmentSettings(config: Config): void {
   const problems: string[] = [];
   if (config.devOutbox) problems.push('devOutbox (MISSIVE_DEV_OUTBOX) must be false: the development outbox shows what would be sent');
   if (config.demoSeed) problems.push('demoSeed (MISSIVE_DEMO_SEED) must be false: no demo accounts in production');
+  if (config.notifyRelayUrl === '') problems.push('notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must name a mail relay: without it no one receives a login code');
   if (!isLoopback(config.httpHost)) {
     problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);
   }

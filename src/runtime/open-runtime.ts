@@ -6,10 +6,11 @@ import type { ServiceContext } from '../services/context.ts';
 import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
 import { watchNewMessages } from '../services/notify/new-message-alerts.ts';
-import { noRelayNotifier } from '../services/notify/notifier.ts';
+import { noRelayNotifier, type Notifier } from '../services/notify/notifier.ts';
+import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
-import { openSqlStore } from '../store/database.ts';
+import { openSqlStore, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 
 export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; close(): Promise<void> };
@@ -26,7 +27,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
   const ctx: ServiceContext = {
     sql,
     blobs,
-    notifier: config.devOutbox ? devOutboxNotifier(sql, clock) : noRelayNotifier,
+    notifier: notifierFor(config, sql, clock),
     kek,
     log,
     clock,
@@ -51,6 +52,13 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
       await sql.close();
     },
   };
+}
+
+/** The development outbox when asked for, else the configured relay; without one, sending refuses clearly. */
+function notifierFor(config: Config, sql: SqlStore, clock: () => number): Notifier {
+  if (config.devOutbox) return devOutboxNotifier(sql, clock);
+  if (config.notifyRelayUrl !== '') return smtpRelayNotifier({ url: config.notifyRelayUrl, from: config.notifyFrom });
+  return noRelayNotifier;
 }
 
 async function loadKek(config: Config): Promise<{ kek: KeyEncryptionKey; generated: boolean }> {

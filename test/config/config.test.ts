@@ -31,6 +31,7 @@ const PRODUCTION_SAFE = {
   MISSIVE_DEV_OUTBOX: 'false',
   MISSIVE_DEMO_SEED: 'false',
   MISSIVE_HTTP_HOST: '127.0.0.1',
+  MISSIVE_NOTIFY_RELAY_URL: 'smtps://relay.hopital.example:465',
 };
 
 describe('loadConfig: defaults', () => {
@@ -54,6 +55,8 @@ describe('loadConfig: defaults', () => {
       inlineContentBytes: 256 * 1024,
       retentionDays: 90,
       retentionIntervalMinutes: 60,
+      notifyRelayUrl: '',
+      notifyFrom: 'Missive <ne-pas-repondre@demo.mssante.test>',
       httpRateLimitPerMinute: 600,
       logLevel: 'info',
     };
@@ -161,6 +164,8 @@ describe('loadConfig: production mode', () => {
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_DEV_OUTBOX: 'true' }), 'production mode', 'devOutbox (MISSIVE_DEV_OUTBOX)');
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_DEMO_SEED: 'true' }), 'production mode', 'demoSeed (MISSIVE_DEMO_SEED)');
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_HTTP_HOST: '0.0.0.0' }), 'production mode', 'httpHost (MISSIVE_HTTP_HOST) 0.0.0.0');
+    refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_NOTIFY_RELAY_URL: '' }), 'production mode', 'notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must name a mail relay');
+    refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_NOTIFY_RELAY_URL: 'http://relay/' }), 'notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must be smtps://');
     refused(
       () => load({ MISSIVE_MODE: 'production', MISSIVE_DEV_OUTBOX: '1', MISSIVE_DEMO_SEED: '1', MISSIVE_HTTP_HOST: '10.0.0.5' }),
       'devOutbox (MISSIVE_DEV_OUTBOX)',
@@ -180,7 +185,7 @@ describe('loadConfig: production mode', () => {
   });
 
   it('defaults to safe settings in production', () => {
-    const config = load({ MISSIVE_MODE: 'production' });
+    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
   });
 });

@@ -79,7 +79,7 @@ test('npm start: demo operator, /healthz, security headers, clean stop; a restar
 
 test('production refuses to start without a key, and starts with one given by configuration', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-prod-'));
-  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_LOG_LEVEL: 'warn', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' };
   try {
     const refused = await run(['src/main.ts'], { env });
     assert.notEqual(refused.code, 0);
