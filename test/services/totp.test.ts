@@ -5,7 +5,7 @@ import { addDomain, addMailbox, addUser } from '../../src/services/accounts.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { completeLogin, startLogin } from '../../src/services/identity/login.ts';
 import { authenticateSession } from '../../src/services/identity/sessions.ts';
-import { confirmTotpSetup, removeTotp, setUpTotp, totpStatus } from '../../src/services/identity/totp.ts';
+import { confirmTotpSetup, removeTotp, resetTotp, setUpTotp, totpStatus } from '../../src/services/identity/totp.ts';
 import { CryptoError } from '../../src/store/crypto/crypto-error.ts';
 import { openRecord } from '../../src/store/crypto/sealed-record.ts';
 import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
@@ -273,4 +273,22 @@ engineTest('TOTP secret: sealed at rest, and a sealed secret copied onto another
   // emartin's own credential is untouched.
   const again = await startLogin(ctx, { identifier: 'emartin', password: PASSWORD, source: '192.0.2.50' });
   await completeLogin(ctx, { challengeId: again.challengeId, code: appCode(mine, clock.now), source: '192.0.2.50' });
+});
+
+engineTest('TOTP reset by an administrator (lost phone): app forgotten, sessions ended, login back to the e-mail; audited', async (_t, rt) => {
+  await seed(rt.ctx);
+  const secret = await enrol(rt, 'emartin');
+  const started = await startLogin(rt.ctx, { identifier: 'emartin', password: PASSWORD, source: SOURCE });
+  assert.equal(started.method, 'totp');
+  const session = await completeLogin(rt.ctx, { challengeId: started.challengeId, code: appCode(secret, rt.clock.now), source: SOURCE });
+  await setUpTotp(rt.ctx, { userId: 'sbernard', password: PASSWORD, source: SOURCE });
+
+  await resetTotp(rt.ctx, { userId: 'emartin', operator: 'cli' });
+  assert.deepEqual(await totpStatus(rt.ctx, 'emartin'), { enabled: false, pending: false });
+  await expectCode(authenticateSession(rt.ctx, session.token), 'unauthorized');
+  assert.equal((await startLogin(rt.ctx, { identifier: 'emartin', password: PASSWORD, source: SOURCE })).method, 'email');
+  assert.ok((await auditActions(rt.ctx)).includes('totp.reset:ok'));
+  await expectCode(resetTotp(rt.ctx, { userId: 'emartin', operator: 'cli' }), 'not_found');
+  await expectCode(resetTotp(rt.ctx, { userId: 'nobody', operator: 'cli' }), 'not_found');
+  assert.deepEqual(await totpStatus(rt.ctx, 'sbernard'), { enabled: false, pending: true }, 'only the named user is touched');
 });

@@ -1,5 +1,6 @@
 import { isMailboxKind, parseRights } from '../../core/mailbox.ts';
 import { addMailbox, addUser } from '../../services/accounts.ts';
+import { resetTotp } from '../../services/identity/totp.ts';
 import { CliError } from '../output.ts';
 import type { Command } from './index.ts';
 import { parse, required } from './args.ts';
@@ -83,3 +84,14 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+export const userResetTotpCommand: Command = {
+  summary: "forget a user's authenticator app (lost phone): the next login asks for the e-mailed code; their sessions end",
+  usage: '--id <id>',
+  async run(runtime, args) {
+    const { values } = parse(args, { id: { type: 'string' } }, 'user reset-totp --id <id>');
+    const id = required(values.id, 'id', 'user reset-totp --id <id>');
+    await resetTotp(runtime.ctx, { userId: id, operator: 'cli' });
+    process.stdout.write(`authenticator app of ${id} removed; their sessions ended\n`);
+  },
+};

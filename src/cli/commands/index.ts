@@ -1,7 +1,7 @@
 import type { Runtime } from '../../runtime/open-runtime.ts';
 import { initCommand } from './init.ts';
 import { listCommand, showCommand } from './read.ts';
-import { mailboxAddCommand, userAddCommand } from './accounts.ts';
+import { mailboxAddCommand, userAddCommand, userResetTotpCommand } from './accounts.ts';
 import { retentionRunCommand } from './retention.ts';
 import { sendCommand } from './send.ts';
 
@@ -10,6 +10,7 @@ export type Command = { summary: string; usage: string; run(runtime: Runtime, ar
 export const COMMANDS: Record<string, Command> = {
   init: initCommand,
   'user add': userAddCommand,
+  'user reset-totp': userResetTotpCommand,
   'mailbox add': mailboxAddCommand,
   send: sendCommand,
   list: listCommand,

@@ -4,11 +4,13 @@ import { CryptoError } from '../../store/crypto/crypto-error.ts';
 import { openRecord, sealRecord } from '../../store/crypto/sealed-record.ts';
 import { findUser } from '../../store/repositories/accounts.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
+import { revokeSessions } from '../../store/repositories/identity.ts';
 import {
   clearConfirmAttempts,
   confirmTotp,
   countConfirmAttempt,
   deleteTotp,
+  dropTotp,
   findTotp,
   savePendingTotp,
   type TotpRow,
@@ -164,4 +166,22 @@ function isEnabled(row: TotpRow | undefined): boolean {
 
 function alreadyEnabled(): MissiveError {
   return new MissiveError('conflict', 'an authenticator app is already enabled: remove it first to set up another');
+}
+
+/**
+ * An administrator's reset after a lost phone: the app is forgotten, the next login goes back to
+ * the e-mailed code, and every open session ends (whoever holds the phone may hold one).
+ */
+export async function resetTotp(ctx: ServiceContext, request: { userId: string; operator: string }): Promise<void> {
+  const now = ctx.clock();
+  const user = await findUser(ctx.sql.read, request.userId);
+  if (!user) throw new MissiveError('not_found', `no user ${request.userId}`);
+  const removed = await ctx.sql.write(async (trx) => {
+    const dropped = await dropTotp(trx, user.id);
+    await clearConfirmAttempts(trx, user.id);
+    const sessions = await revokeSessions(trx, user.id, now, {});
+    await appendAudit(trx, { at: now, actor: `operator:${request.operator}`, action: 'totp.reset', target: user.id, result: dropped ? 'ok' : 'refused', detail: { sessionsEnded: sessions } });
+    return dropped;
+  });
+  if (!removed) throw new MissiveError('not_found', `${user.id} has no authenticator app`);
 }

@@ -82,3 +82,9 @@ export async function countConfirmAttempt(q: Queryable, userId: string, at: numb
 export async function clearConfirmAttempts(q: Queryable, userId: string): Promise<void> {
   await q.deleteFrom('login_throttle').where('key', '=', confirmKey(userId)).execute();
 }
+
+/** Removes whatever credential the user has (an administrator's reset after a lost phone). */
+export async function dropTotp(q: Queryable, userId: string): Promise<boolean> {
+  const result = await q.deleteFrom('totp_credential').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
