@@ -19,27 +19,14 @@ export class ApiError extends Error {
 
 export const API_BASE = '/api/v1';
 
-// Kept in memory; a copy in sessionStorage lets a reload keep working where GET /me cannot tell it.
-const CSRF_KEY = 'missive.csrf';
+// Kept in memory only: after a reload, GET /me gives it back to a page holding the session cookie.
 let csrfToken: string | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
-  try {
-    if (token) sessionStorage.setItem(CSRF_KEY, token);
-    else sessionStorage.removeItem(CSRF_KEY);
-  } catch {
-    // Storage may be disabled: the in-memory token still works until a reload.
-  }
 }
 
 export function getCsrfToken(): string | null {
-  if (csrfToken) return csrfToken;
-  try {
-    csrfToken = sessionStorage.getItem(CSRF_KEY);
-  } catch {
-    csrfToken = null;
-  }
   return csrfToken;
 }
 
