@@ -1,0 +1,81 @@
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { engineTest } from '../support/engines.ts';
+import { openAs, rawMessage, send } from '../support/fixtures.ts';
+import { assertAccessible } from './support/axe.ts';
+import { assertNoPageErrors, DESKTOP, launchBrowser, newPerson, PHONE, screenshot, serveWeb } from './support/browser.ts';
+import { logInThroughUi } from './support/login.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const D = 'demo.mssante.test';
+
+/** axe on the desktop layout and on the phone layout (the list or the reader alone, the drawer closed). */
+async function assertAccessibleAtBothSizes(page: Page, what: string): Promise<void> {
+  await assertAccessible(page, `${what} (desktop)`);
+  await page.setViewportSize(PHONE);
+  await assertAccessible(page, `${what} (phone)`);
+  await page.setViewportSize(DESKTOP);
+}
+
+engineTest('browser: login, inbox, reader, compose and Suivi have no serious or critical axe violation (screenshots with MISSIVE_SCREENSHOTS)', async (_t, rt) => {
+  const { app, url } = await serveWeb(rt);
+  const person = await newPerson(browser);
+  const { context, page } = person;
+  try {
+    await send(
+      rt.ctx,
+      `emartin@${D}`,
+      'emartin',
+      rawMessage({
+        from: `Éloïse Martin <emartin@${D}>`,
+        to: [`khaddad@${D}`],
+        subject: 'Bilan sanguin de M. Girard',
+        body: 'Bonjour Karim,\r\nci-joint le bilan de M. Girard : créatinine à contrôler dans un mois.\r\nBien à vous,\r\nÉloïse Martin',
+        attachment: { name: 'bilan-girard.pdf', bytes: Buffer.from('%PDF-1.4\n% bilan\n') },
+      }),
+    );
+    const reply = await send(rt.ctx, `khaddad@${D}`, 'khaddad', rawMessage({ from: `khaddad@${D}`, to: [`emartin@${D}`, `sbernard@${D}`], subject: 'Pansement de Mme Lefèvre', body: 'Pansement refait ce matin, cicatrisation correcte.' }));
+    await openAs(rt.ctx, 'emartin', reply.messageId);
+
+    await page.goto(url);
+    await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+    await assertAccessibleAtBothSizes(page, 'the login page');
+    await screenshot(page, 'login');
+
+    await logInThroughUi(page, url, 'khaddad');
+    await page.getByRole('link', { name: /Bilan sanguin de M\. Girard/ }).waitFor();
+    await assertAccessibleAtBothSizes(page, 'the inbox');
+    await screenshot(page, 'inbox');
+
+    await page.getByRole('link', { name: /Bilan sanguin de M\. Girard/ }).click();
+    await page.getByText('créatinine à contrôler dans un mois.').waitFor();
+    await page.getByRole('link', { name: /Télécharger bilan-girard\.pdf/ }).waitFor();
+    await assertAccessibleAtBothSizes(page, 'the reader');
+    await screenshot(page, 'reader');
+
+    await page.getByRole('button', { name: 'Nouveau message' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nouveau message' }).waitFor();
+    await page.getByLabel('À', { exact: true }).fill(`emartin@${D},`);
+    await page.getByLabel('Objet', { exact: true }).fill('Passage de demain');
+    await page.getByLabel('Message', { exact: true }).fill('Bonjour,\nje passerai vers 10 h.');
+    await assertAccessibleAtBothSizes(page, 'the compose');
+    await screenshot(page, 'compose');
+
+    await page.getByRole('link', { name: 'Suivi' }).click();
+    await page.getByRole('button', { name: /Pansement de Mme Lefèvre/ }).click();
+    await page.getByRole('row', { name: /emartin@demo\.mssante\.test/ }).getByText(/^Ouvert le /).waitFor();
+    await assertAccessibleAtBothSizes(page, 'Suivi');
+    await screenshot(page, 'tracking');
+    assertNoPageErrors(person, 'khaddad');
+  } finally {
+    await context.close();
+    await app.close();
+  }
+});
