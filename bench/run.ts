@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, string> = {
   deposit: './deposit.ts',
+  web: './web.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
