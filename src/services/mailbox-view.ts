@@ -2,7 +2,7 @@ import { addressKey } from '../core/address.ts';
 import { MissiveError } from '../core/errors.ts';
 import { formatRights } from '../core/mailbox.ts';
 import { mayAct, type Principal } from '../core/principal.ts';
-import { findMailbox, findMailboxByKey, folderByName, foldersOf, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
+import { findMailbox, findMailboxByKey, folderByName, folderReadableByUser, foldersOf, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { folderCounts, listEntries, type FolderCount, type ListedEntry } from '../store/repositories/messages.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -42,14 +42,20 @@ export async function listFolder(
   principal: Principal,
   request: ({ mailbox: string } | { mailboxId: string }) & { folder: string; limit: number; beforeUid?: number },
 ): Promise<FolderListing> {
+  const limit = Math.min(Math.max(request.limit, 1), 500);
+  const page = request.beforeUid === undefined ? { limit } : { limit, beforeUid: request.beforeUid };
+  // The web client's path — a member naming a mailbox by id — answers in two queries.
+  if (principal.kind === 'user' && 'mailboxId' in request) {
+    const found = await folderReadableByUser(ctx.sql.read, { userId: principal.userId, mailboxId: request.mailboxId, folder: request.folder });
+    if (found) return { mailbox: found.address, folder: found.name, uidvalidity: found.uidvalidity, entries: await listEntries(ctx.sql.read, found.folderId, page) };
+  }
+  // Every other case, and the refusals with their explanation.
   const mailbox = await readableMailbox(ctx, principal, 'mailboxId' in request ? { id: request.mailboxId } : { address: request.mailbox });
   const folder = await folderByName(ctx.sql.read, mailbox.id, request.folder);
   if (!folder) {
     const names = (await foldersOf(ctx.sql.read, mailbox.id)).map((candidate) => candidate.name);
     throw new MissiveError('not_found', `no folder ${request.folder} in ${mailbox.address} (folders: ${names.join(', ')})`);
   }
-  const limit = Math.min(Math.max(request.limit, 1), 500);
-  const page = request.beforeUid === undefined ? { limit } : { limit, beforeUid: request.beforeUid };
   return { mailbox: mailbox.address, folder: folder.name, uidvalidity: folder.uidvalidity, entries: await listEntries(ctx.sql.read, folder.id, page) };
 }
 

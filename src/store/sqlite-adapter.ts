@@ -19,19 +19,21 @@ export function openSqlite(file: string): { database: DatabaseSync; kysely: Sqli
   // Checkpoints copy the WAL into the database and fsync it; done every 64 MB of WAL rather than
   // every 4 MB, they cost deposits far fewer fsyncs (the WAL stays bounded, recovery short).
   database.exec('PRAGMA wal_autocheckpoint = 16000');
-  const cache = new Map<string, StatementSync>();
+  // Prepared once per SQL text, with whether it returns rows (asking SQLite costs a call).
+  const cache = new Map<string, { statement: StatementSync; reader: boolean }>();
   const kysely: SqliteDatabase = {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
-      let statement = cache.get(sql);
-      if (!statement) {
-        statement = database.prepare(sql);
+      let cached = cache.get(sql);
+      if (!cached) {
+        const statement = database.prepare(sql);
+        cached = { statement, reader: statement.columns().length > 0 };
         if (cache.size > 500) cache.clear();
-        cache.set(sql, statement);
+        cache.set(sql, cached);
       }
-      const prepared = statement;
+      const prepared = cached.statement;
       return {
-        reader: prepared.columns().length > 0,
+        reader: cached.reader,
         all: (parameters) => prepared.all(...(parameters as never[])),
         run: (parameters) => {
           const result = prepared.run(...(parameters as never[]));

@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { MissiveError } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import { newId } from '../../store/ids.ts';
-import { findUser } from '../../store/repositories/accounts.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
-import { findSessionByDigest, insertSession, revokeSessions, sessionsOfUser, touchSession } from '../../store/repositories/identity.ts';
+import { liveSessionByDigest, insertSession, revokeSessions, sessionsOfUser, touchSession } from '../../store/repositories/identity.ts';
 import type { ServiceContext } from '../context.ts';
 
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
@@ -44,13 +43,10 @@ export async function createSession(ctx: ServiceContext, request: { userId: stri
 /** The principal behind a token, or `unauthorized`: revoked, expired, unknown and disabled look alike. */
 export async function authenticateSession(ctx: ServiceContext, token: string): Promise<{ principal: Principal; sessionId: string; userId: string }> {
   const now = ctx.clock();
-  const session = token ? await findSessionByDigest(ctx.sql.read, tokenDigest(token)) : undefined;
-  const user = session ? await findUser(ctx.sql.read, session.user_id) : undefined;
-  if (!session || !user || session.revoked_at !== null || session.expires_at <= now || user.disabled_at !== null) {
-    throw new MissiveError('unauthorized', 'not logged in');
-  }
+  const session = token ? await liveSessionByDigest(ctx.sql.read, tokenDigest(token), now) : undefined;
+  if (!session) throw new MissiveError('unauthorized', 'not logged in');
   if (now - session.last_seen_at > TOUCH_EVERY_MS) await ctx.sql.write((trx) => touchSession(trx, session.id, now));
-  return { principal: { kind: 'user', userId: user.id }, sessionId: session.id, userId: user.id };
+  return { principal: { kind: 'user', userId: session.user_id }, sessionId: session.id, userId: session.user_id };
 }
 
 export async function listSessions(ctx: ServiceContext, userId: string, currentSessionId: string): Promise<SessionView[]> {

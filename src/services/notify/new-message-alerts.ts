@@ -1,8 +1,7 @@
-import { findMailbox, findUser, membersOf } from '../../store/repositories/accounts.ts';
-import { claimAlert } from '../../store/repositories/preferences.ts';
+import { findMailbox } from '../../store/repositories/accounts.ts';
+import { alertCandidates, claimAlert } from '../../store/repositories/preferences.ts';
 import type { MailboxChange } from '../change-feed.ts';
 import type { ServiceContext } from '../context.ts';
-import { preferencesOf } from '../preferences.ts';
 
 /** A burst of arrivals makes one alert: after one, the next waits this long. */
 export const ALERT_QUIET_MS = 15 * 60_000;
@@ -30,14 +29,11 @@ export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
 async function alertMembers(ctx: ServiceContext, change: MailboxChange): Promise<void> {
   const mailbox = await findMailbox(ctx.sql.read, change.mailboxId);
   if (!mailbox) return;
-  for (const member of await membersOf(ctx.sql.read, mailbox.id)) {
-    if (!member.rights.read) continue;
-    const user = await findUser(ctx.sql.read, member.userId);
-    if (!user?.notify_email || user.disabled_at !== null) continue;
-    const now = ctx.clock();
-    if (!(await ctx.sql.write((trx) => claimAlert(trx, user.id, now, now - ALERT_QUIET_MS)))) continue;
-    const { language } = await preferencesOf(ctx, user.id);
-    await ctx.notifier.send({ channel: 'email', to: user.notify_email, ...alertText(language, mailbox.address) });
+  const now = ctx.clock();
+  for (const member of await alertCandidates(ctx.sql.read, mailbox.id, now - ALERT_QUIET_MS)) {
+    // The read above may be stale by now: the conditional claim decides between two arrivals.
+    if (!(await ctx.sql.write((trx) => claimAlert(trx, member.userId, now, now - ALERT_QUIET_MS)))) continue;
+    await ctx.notifier.send({ channel: 'email', to: member.notifyEmail, ...alertText(member.language, mailbox.address) });
   }
 }
 

@@ -145,6 +145,29 @@ export async function foldersOf(q: Queryable, mailboxId: string): Promise<Folder
   return q.selectFrom('folder').selectAll().where('mailbox_id', '=', mailboxId).orderBy('name').execute();
 }
 
+/**
+ * A folder of a mailbox the user may read (an active member with the read right), with the
+ * mailbox's address, in one query: listing a folder page starts here.
+ */
+export async function folderReadableByUser(
+  q: Queryable,
+  request: { userId: string; mailboxId: string; folder: string },
+): Promise<{ address: string; folderId: string; name: string; uidvalidity: number } | undefined> {
+  const row = await q
+    .selectFrom('mailbox_member as m')
+    .innerJoin('user_account as u', 'u.id', 'm.user_id')
+    .innerJoin('mailbox as b', 'b.id', 'm.mailbox_id')
+    .innerJoin('folder as f', 'f.mailbox_id', 'm.mailbox_id')
+    .select(['b.address', 'f.id as folderId', 'f.name', 'f.uidvalidity'])
+    .where('m.user_id', '=', request.userId)
+    .where('m.mailbox_id', '=', request.mailboxId)
+    .where('m.can_read', '=', 1)
+    .where('u.disabled_at', 'is', null)
+    .where('f.name', '=', request.folder)
+    .executeTakeFirst();
+  return row ? { ...row, uidvalidity: Number(row.uidvalidity) } : undefined;
+}
+
 export async function folderByName(q: Queryable, mailboxId: string, name: string): Promise<FolderRow | undefined> {
   return q.selectFrom('folder').selectAll().where('mailbox_id', '=', mailboxId).where('name', '=', name).executeTakeFirst();
 }

@@ -35,8 +35,20 @@ export async function insertSession(q: Queryable, session: SessionRow): Promise<
   await q.insertInto('session').values(session).execute();
 }
 
-export async function findSessionByDigest(q: Queryable, digest: string): Promise<SessionRow | undefined> {
-  return q.selectFrom('session').selectAll().where('token_digest', '=', digest).executeTakeFirst();
+/**
+ * The session behind a token digest if it is live — not revoked, not expired, its user not
+ * disabled — in one query: every authenticated request starts here.
+ */
+export async function liveSessionByDigest(q: Queryable, digest: string, now: number): Promise<Pick<SessionRow, 'id' | 'user_id' | 'last_seen_at'> | undefined> {
+  return q
+    .selectFrom('session as s')
+    .innerJoin('user_account as u', 'u.id', 's.user_id')
+    .select(['s.id', 's.user_id', 's.last_seen_at'])
+    .where('s.token_digest', '=', digest)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function sessionsOfUser(q: Queryable, userId: string, now: number): Promise<SessionRow[]> {

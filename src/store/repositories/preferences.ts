@@ -30,3 +30,28 @@ export async function claimAlert(q: Queryable, userId: string, now: number, quie
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * The members of a mailbox who may be alerted of an arrival now: active, with the read right, a
+ * usual address, alerts on, and none sent since `quietSince`. One read, so that an arrival in a
+ * large shared mailbox writes only for the few who will be alerted.
+ */
+export async function alertCandidates(
+  q: Queryable,
+  mailboxId: string,
+  quietSince: number,
+): Promise<Array<{ userId: string; notifyEmail: string; language: 'fr' | 'en' }>> {
+  const rows = await q
+    .selectFrom('mailbox_member as m')
+    .innerJoin('user_account as u', 'u.id', 'm.user_id')
+    .innerJoin('user_preference as p', 'p.user_id', 'm.user_id')
+    .select(['u.id', 'u.notify_email', 'p.language'])
+    .where('m.mailbox_id', '=', mailboxId)
+    .where('m.can_read', '=', 1)
+    .where('u.disabled_at', 'is', null)
+    .where('u.notify_email', 'is not', null)
+    .where('p.alert_new_message', '=', 1)
+    .where((eb) => eb.or([eb('p.last_alert_at', 'is', null), eb('p.last_alert_at', '<', quietSince)]))
+    .execute();
+  return rows.map((row) => ({ userId: row.id, notifyEmail: row.notify_email as string, language: row.language === 'en' ? 'en' : 'fr' }));
+}
