@@ -1,4 +1,5 @@
 import { addressKey, parseAddress } from '../core/address.ts';
+import { departmentOfPostcode } from '../core/directory/places.ts';
 import { MissiveError } from '../core/errors.ts';
 import { ALL_RIGHTS, type MailboxKind, type Rights } from '../core/mailbox.ts';
 import {
@@ -28,12 +29,23 @@ export async function addDomain(ctx: ServiceContext, domain: string, actor = 'op
   ctx.localDomains.add(domain.toLowerCase());
 }
 
-export async function addStructure(ctx: ServiceContext, structure: { name: string; finess?: string; siret?: string }, actor = 'operator:admin'): Promise<string> {
+export type NewStructure = { name: string; finess?: string; siret?: string; postcode?: string; city?: string };
+
+export async function addStructure(ctx: ServiceContext, structure: NewStructure, actor = 'operator:admin'): Promise<string> {
   if (structure.finess !== undefined && !/^\d{9}$/.test(structure.finess)) throw new MissiveError('invalid_argument', 'a FINESS number has 9 digits');
   if (structure.siret !== undefined && !/^\d{14}$/.test(structure.siret)) throw new MissiveError('invalid_argument', 'a SIRET number has 14 digits');
+  if (structure.postcode !== undefined && !/^\d{5}$/.test(structure.postcode)) throw new MissiveError('invalid_argument', 'a French postcode has 5 digits');
   const now = ctx.clock();
   return ctx.sql.write(async (trx) => {
-    const id = await insertStructure(trx, { name: structure.name, finess: structure.finess ?? null, siret: structure.siret ?? null, created_at: now });
+    const id = await insertStructure(trx, {
+      name: structure.name,
+      finess: structure.finess ?? null,
+      siret: structure.siret ?? null,
+      postcode: structure.postcode ?? null,
+      city: structure.city ?? null,
+      department: structure.postcode === undefined ? null : departmentOfPostcode(structure.postcode),
+      created_at: now,
+    });
     await appendAudit(trx, { at: now, actor, action: 'structure.add', target: id, result: 'ok' });
     return id;
   });
@@ -42,6 +54,9 @@ export async function addStructure(ctx: ServiceContext, structure: { name: strin
 export type NewUser = {
   id: string;
   displayName: string;
+  /** Surname and first name, for the directory's search and ranking. */
+  lastName?: string;
+  firstName?: string;
   password?: string;
   rpps?: string;
   profession?: string;
@@ -62,6 +77,8 @@ export async function addUser(ctx: ServiceContext, user: NewUser, actor = 'opera
     await insertUser(trx, {
       id: user.id,
       display_name: user.displayName,
+      last_name: user.lastName ?? null,
+      first_name: user.firstName ?? null,
       rpps: user.rpps ?? null,
       profession: user.profession ?? null,
       structure_id: user.structureId ?? null,

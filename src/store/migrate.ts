@@ -3,6 +3,7 @@ import type { Engine } from './engine.ts';
 import * as core from './migrations/001-core.ts';
 import * as identity from './migrations/002-identity.ts';
 import * as web from './migrations/003-web.ts';
+import * as directory from './migrations/004-directory.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '001-core': core,
   '002-identity': identity,
   '003-web': web,
+  '004-directory': directory,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

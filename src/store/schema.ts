@@ -17,12 +17,17 @@ export interface StructureTable {
   name: string;
   finess: string | null;
   siret: string | null;
+  postcode: string | null;
+  city: string | null;
+  department: string | null;
   created_at: number;
 }
 
 export interface UserAccountTable {
   id: string;
   display_name: string;
+  last_name: string | null;
+  first_name: string | null;
   rpps: string | null;
   profession: string | null;
   structure_id: string | null;
@@ -41,6 +46,8 @@ export interface MailboxTable {
   display_name: string;
   structure_id: string | null;
   liste_rouge: Flag;
+  /** An unused address the operator hides from the directory; it still receives mail. */
+  directory_hidden: Generated<Flag>;
   created_at: number;
 }
 
@@ -216,6 +223,62 @@ export interface DraftTable {
   updated_at: number;
 }
 
+export interface DirectoryGenerationTable {
+  id: string;
+  state: 'building' | 'active' | 'retired';
+  started_at: number;
+  heartbeat_at: number;
+  activated_at: number | null;
+  report: string | null;
+}
+
+export interface DirectoryEntryTable {
+  generation_id: string;
+  address: string;
+  address_key: string;
+  kind: string;
+  pp_id_type: string | null;
+  pp_id: string | null;
+  national_id: string | null;
+  civility: string | null;
+  last_name: string | null;
+  first_name: string | null;
+  profession_code: string | null;
+  profession_label: string | null;
+  category_code: string | null;
+  speciality_code: string | null;
+  speciality_label: string | null;
+  structure_id_type: string | null;
+  structure_id: string | null;
+  structure_name: string | null;
+  service: string | null;
+  street: string | null;
+  city: string | null;
+  postcode: string | null;
+  department: string | null;
+  country: string | null;
+  fingerprint: string;
+}
+
+export interface DirectoryActivityTable {
+  generation_id: string;
+  national_id: string;
+  line: number;
+  profession_code: string | null;
+  profession_label: string | null;
+  speciality_code: string | null;
+  speciality_label: string | null;
+  mode_code: string | null;
+  siret: string | null;
+  finess: string | null;
+  site_name: string | null;
+  postcode: string | null;
+  city: string | null;
+  department: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
 export interface Database {
   operator_domain: OperatorDomainTable;
   structure: StructureTable;
@@ -237,4 +300,7 @@ export interface Database {
   totp_credential: TotpCredentialTable;
   upload: UploadTable;
   draft: DraftTable;
+  directory_generation: DirectoryGenerationTable;
+  directory_entry: DirectoryEntryTable;
+  directory_activity: DirectoryActivityTable;
 }

@@ -1,4 +1,5 @@
 import type { Runtime } from '../../runtime/open-runtime.ts';
+import { directoryHideCommand, directoryImportCommand, directoryShowCommand, directoryStatusCommand } from './directory.ts';
 import { initCommand } from './init.ts';
 import { listCommand, showCommand } from './read.ts';
 import { mailboxAddCommand, userAddCommand, userResetTotpCommand } from './accounts.ts';
@@ -16,6 +17,10 @@ export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   show: showCommand,
   'retention run': retentionRunCommand,
+  'directory import': directoryImportCommand,
+  'directory status': directoryStatusCommand,
+  'directory hide': directoryHideCommand,
+  'directory show': directoryShowCommand,
 };
 
 export function usage(): string {

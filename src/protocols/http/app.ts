@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from './session-guard.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
+import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -99,6 +100,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(eventRoutes(ctx), { prefix: '/api/v1' });
   await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
   await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });
   if (options.webRoot) await app.register(webClientRoutes(options.webRoot));

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { SPECIAL_FOLDERS, type MailboxKind, type Rights } from '../../core/mailbox.ts';
 import { newId } from '../ids.ts';
 import type { Flag, FolderTable, MailboxTable, StructureTable, UserAccountTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
-export type MailboxRow = MailboxTable;
+export type MailboxRow = Selectable<MailboxTable>;
 export type UserRow = UserAccountTable;
 export type FolderRow = FolderTable;
 
@@ -19,7 +19,7 @@ export async function listOperatorDomains(q: Queryable): Promise<string[]> {
   return rows.map((row) => row.domain);
 }
 
-export async function insertStructure(q: Queryable, structure: Omit<StructureTable, 'id'> & { id?: string }): Promise<string> {
+export async function insertStructure(q: Queryable, structure: Omit<Insertable<StructureTable>, 'id'> & { id?: string }): Promise<string> {
   const id = structure.id ?? newId('str');
   await q.insertInto('structure').values({ ...structure, id }).execute();
   return id;
@@ -29,7 +29,7 @@ export async function listStructures(q: Queryable): Promise<StructureTable[]> {
   return q.selectFrom('structure').selectAll().orderBy('name').execute();
 }
 
-export async function insertUser(q: Queryable, user: UserAccountTable): Promise<void> {
+export async function insertUser(q: Queryable, user: Insertable<UserAccountTable>): Promise<void> {
   await q.insertInto('user_account').values(user).execute();
 }
 

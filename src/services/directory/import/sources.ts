@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { MissiveError } from '../../../core/errors.ts';
+
+/** One extraction to read: a file, or a `.txt` inside a ZIP; opened as often as needed. */
+export type Source = { name: string; open(): Promise<Readable> };
+
+/** The sources behind command-line paths: text files as they are, ZIP archives as their `.txt` entries. */
+export async function sourcesOf(paths: readonly string[]): Promise<Source[]> {
+  const sources: Source[] = [];
+  for (const file of paths) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new MissiveError('invalid_argument', `not a file: ${file}`);
+    if (await isZip(file)) sources.push(...(await zipEntries(file)));
+    else sources.push({ name: path.basename(file), open: async () => createReadStream(file, { highWaterMark: 1 << 20 }) });
+  }
+  return sources;
+}
+
+async function isZip(file: string): Promise<boolean> {
+  const stream = createReadStream(file, { start: 0, end: 3 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const head = Buffer.concat(chunks);
+  return head.length === 4 && head.readUInt32LE(0) === 0x04034b50;
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(new MissiveError('invalid_argument', `${path.basename(file)}: not a readable ZIP (${error.message})`)) : resolve(zip)));
+  });
+}
+
+async function zipEntries(file: string): Promise<Source[]> {
+  const zip = await openZip(file);
+  const names: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (!entry.fileName.endsWith('/') && entry.fileName.toLowerCase().endsWith('.txt')) names.push(entry.fileName);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  zip.close();
+  return names.map((name) => ({ name: `${path.basename(file)}:${name}`, open: () => openZipEntry(file, name) }));
+}
+
+async function openZipEntry(file: string, name: string): Promise<Readable> {
+  const zip = await openZip(file);
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName !== name) return zip.readEntry();
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        stream.once('close', () => zip.close());
+        resolve(stream);
+      });
+    });
+    zip.on('end', () => reject(new MissiveError('invalid_argument', `${name} vanished from ${file}`)));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+/**
+ * The lines of a stream in batches, UTF-8 with or without BOM, LF or CRLF; a batch is handed over
+ * only when the previous one was processed, so memory stays constant whatever the file size.
+ */
+export async function* lineBatches(stream: Readable, batchSize = 2_000): AsyncGenerator<string[]> {
+  stream.setEncoding('utf8');
+  let rest = '';
+  let first = true;
+  let batch: string[] = [];
+  for await (const chunk of stream as AsyncIterable<string>) {
+    let text = rest + chunk;
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end === -1) break;
+      batch.push(text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end));
+      start = end + 1;
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    rest = text.slice(start);
+  }
+  if (rest.length > 0) batch.push(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  if (batch.length > 0) yield batch;
+}
