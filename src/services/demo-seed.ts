@@ -15,12 +15,12 @@ export type DemoCredentials = { domain: string; users: { id: string; name: strin
 export async function seedDemo(ctx: ServiceContext, domain: string): Promise<DemoCredentials | null> {
   if ((await listUsers(ctx.sql.read)).length > 0) return null;
   await addDomain(ctx, domain);
-  const hospital = await addStructure(ctx, { name: 'Centre hospitalier de Démo — Cardiologie', finess: '010000001' });
-  const practice = await addStructure(ctx, { name: 'Cabinet infirmier du Parc', siret: '12345678900017' });
+  const hospital = await addStructure(ctx, { name: 'Centre hospitalier de Démo — Cardiologie', finess: '010000001', postcode: '35033', city: 'Rennes' });
+  const practice = await addStructure(ctx, { name: 'Cabinet infirmier du Parc', siret: '12345678900017', postcode: '35700', city: 'Rennes' });
   const people = [
-    { id: 'eloise.martin', name: 'Dr Éloïse Martin', role: 'médecin cardiologue', profession: 'Médecin', rpps: '10100271385', structure: hospital },
-    { id: 'sophie.bernard', name: 'Sophie Bernard', role: 'secrétaire médicale', profession: 'Secrétaire médicale', structure: hospital },
-    { id: 'karim.haddad', name: 'Karim Haddad', role: 'infirmier libéral', profession: 'Infirmier', rpps: '10100345678', structure: practice },
+    { id: 'eloise.martin', name: 'Dr Éloïse Martin', last: 'Martin', first: 'Éloïse', role: 'médecin cardiologue', profession: 'Médecin', rpps: '10100271385', structure: hospital },
+    { id: 'sophie.bernard', name: 'Sophie Bernard', last: 'Bernard', first: 'Sophie', role: 'secrétaire médicale', profession: 'Secrétaire médicale', structure: hospital },
+    { id: 'karim.haddad', name: 'Karim Haddad', last: 'Haddad', first: 'Karim', role: 'infirmier libéral', profession: 'Infirmier', rpps: '10100345678', structure: practice },
   ];
   const credentials: DemoCredentials = { domain, users: [] };
   for (const person of people) {
@@ -28,6 +28,8 @@ export async function seedDemo(ctx: ServiceContext, domain: string): Promise<Dem
     await addUser(ctx, {
       id: person.id,
       displayName: person.name,
+      lastName: person.last,
+      firstName: person.first,
       password,
       profession: person.profession,
       structureId: person.structure,

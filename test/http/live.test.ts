@@ -116,20 +116,37 @@ engineTest('new-message alerts: opt-in, to the usual address, no sender nor subj
   }
 });
 
-engineTest('local directory: prefix of address or name, liste rouge never returned', async (_t, rt) => {
+engineTest('directory API: prefix of address or name, accents ignored, liste rouge never returned; bad filters refused; logged out is 401', async (_t, rt) => {
   const { app, url } = await serve(rt);
   try {
     const emartin = as(url, await logIn(url, 'emartin'));
     const { addMailbox } = await import('../../src/services/accounts.ts');
     await addMailbox(rt.ctx, { address: `dr.secret@${D}`, kind: 'ORG', displayName: 'Docteur Secret', listeRouge: true, members: [] });
     await addMailbox(rt.ctx, { address: `kine@${D}`, kind: 'ORG', displayName: 'Cabinet de kinésithérapie Saint-Jean', members: [] });
-    const suggest = async (q: string) => ((await (await emartin.get(`/api/v1/directory/local?q=${encodeURIComponent(q)}`)).json()) as { address: string }[]).map((hit) => hit.address);
-    assert.deepEqual(await suggest('kh'), [`khaddad@${D}`]);
-    assert.deepEqual(await suggest('saint'), [`kine@${D}`], 'a word of the name');
-    assert.deepEqual(await suggest('dr'), []);
-    assert.deepEqual(await suggest('docteur'), []);
-    assert.deepEqual(await suggest('%'), []);
-    assert.deepEqual(await suggest(''), []);
+    const { reloadDirectory } = await import('../../src/services/directory/directory-index.ts');
+    await reloadDirectory(rt.ctx);
+    const search = async (query: string) => {
+      const response = await emartin.get(`/api/v1/directory?${query}`);
+      assert.equal(response.status, 200, await response.clone().text());
+      return ((await response.json()) as { entries: { address: string }[] }).entries.map((hit) => hit.address);
+    };
+    assert.deepEqual(await search('q=kh'), [`khaddad@${D}`]);
+    assert.deepEqual(await search('q=saint'), [`kine@${D}`], 'a word of the name');
+    assert.deepEqual(await search('q=KINESITHERAPIE'), [`kine@${D}`], 'accents and case ignored');
+    assert.deepEqual(await search('q=dr'), []);
+    assert.deepEqual(await search('q=docteur'), []);
+    assert.deepEqual(await search('q=dr.secret%40'), []);
+    // Punctuation alone is no word: the whole (visible) directory, alphabetical, as for an empty query.
+    assert.deepEqual(await search('q=%25'), await search(''));
+    assert.equal((await search('')).includes(`dr.secret@${D}`), false);
+    assert.deepEqual(await search('kind=ORG'), [`kine@${D}`, `cardio@${D}`]);
+    for (const bad of ['department=ABC', 'postcode=35x', 'kind=XYZ', 'limit=500', 'page=0', 'other=1']) {
+      assert.equal((await emartin.get(`/api/v1/directory?${bad}`)).status, 400, bad);
+    }
+    const vocabulary = await emartin.get('/api/v1/directory/vocabulary');
+    assert.equal(vocabulary.status, 200);
+    assert.deepEqual(((await vocabulary.json()) as { kinds: string[] }).kinds, ['ORG', 'PER']);
+    assert.equal((await fetch(`${url}/api/v1/directory?q=kh`)).status, 401);
   } finally {
     await app.close();
   }

@@ -172,24 +172,3 @@ export async function folderByName(q: Queryable, mailboxId: string, name: string
   return q.selectFrom('folder').selectAll().where('mailbox_id', '=', mailboxId).where('name', '=', name).executeTakeFirst();
 }
 
-/**
- * Local mailboxes whose address or display name starts a word with the prefix, for the
- * compose autocomplete. Liste rouge mailboxes are never returned.
- */
-export async function searchLocalMailboxes(q: Queryable, prefix: string, limit: number): Promise<MailboxRow[]> {
-  const escaped = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return q
-    .selectFrom('mailbox')
-    .selectAll()
-    .where('liste_rouge', '=', 0)
-    .where((eb) =>
-      eb.or([
-        eb('address_key', 'like', sql<string>`${`${escaped}%`} escape '\\'`),
-        eb(eb.fn('lower', ['display_name']), 'like', sql<string>`${`${escaped}%`} escape '\\'`),
-        eb(eb.fn('lower', ['display_name']), 'like', sql<string>`${`% ${escaped}%`} escape '\\'`),
-      ]),
-    )
-    .orderBy('address_key')
-    .limit(limit)
-    .execute();
-}

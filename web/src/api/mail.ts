@@ -1,5 +1,5 @@
 import { apiRequest, del, get, patch, post, query, seg } from './client.ts';
-import type { DirectoryEntry, Folder, FolderPage, ListEntry, Mailbox } from './types.ts';
+import type { Folder, FolderPage, ListEntry, Mailbox } from './types.ts';
 
 export const listMailboxes = () => get<Mailbox[]>('/mailboxes');
 
@@ -24,5 +24,3 @@ export const moveMessage = (mailboxId: string, folder: string, uid: number, to: 
 /** To the Trash, or for good when already there (then the answer is empty). */
 export const deleteMessage = (mailboxId: string, folder: string, uid: number) =>
   del<{ folder: string; uid: number } | undefined>(`${messagesPath(mailboxId, folder)}/${uid}`);
-
-export const searchDirectory = (q: string, signal?: AbortSignal) => get<DirectoryEntry[]>(`/directory/local${query({ q, limit: 10 })}`, signal);

@@ -109,7 +109,39 @@ export type TrackingRecipient = {
 
 export type Tracking = { messageId: string; subject: string | null; sentAt: number; recipients: TrackingRecipient[] };
 
-export type DirectoryEntry = { address: string; displayName: string; kind: string };
+export type DirectoryKind = 'PER' | 'ORG' | 'APP' | 'CAB';
+
+export type CodeLabel = { code: string; label: string | null };
+
+/** A correspondent from the regional directory (the operator's own mailboxes) or the national one. */
+export type DirectoryCard = {
+  address: string;
+  kind: string;
+  source: 'regional' | 'national';
+  /** "Dr Éloïse Martin", or the service's name. */
+  name: string;
+  civility: string | null;
+  lastName: string | null;
+  firstName: string | null;
+  nationalId: string | null;
+  profession: CodeLabel | null;
+  speciality: CodeLabel | null;
+  structure: { id: string | null; name: string | null; service: string | null } | null;
+  place: { street: string | null; postcode: string | null; city: string | null; department: string | null } | null;
+};
+
+export type DirectoryFilters = {
+  profession?: string;
+  speciality?: string;
+  department?: string;
+  postcode?: string;
+  kind?: string;
+  structure?: string;
+};
+
+export type DirectoryPage = { total: number; page: number; limit: number; entries: DirectoryCard[] };
+
+export type DirectoryVocabulary = { professions: CodeLabel[]; specialities: CodeLabel[]; departments: string[]; kinds: string[] };
 
 export type Upload = { id: string; filename: string; contentType: string; size: number };
 

@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { searchDirectory } from '../api/mail.ts';
-import type { DirectoryEntry } from '../api/types.ts';
+import { searchDirectory } from '../api/directory.ts';
+import type { DirectoryCard } from '../api/types.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { kindLabel, placeOf, practiceOf } from '../lib/directory.ts';
 import { looksLikeAddress, splitAddresses } from '../lib/people.ts';
 import { Icon } from './Icon.tsx';
 
@@ -13,6 +14,10 @@ type Props = {
   autoFocus?: boolean;
 };
 
+const SUGGESTIONS = 8;
+// Short enough to follow typing, long enough not to ask for every keystroke of a fast typist.
+const TYPING_PAUSE_MS = 120;
+
 /**
  * Recipients as tokens: type, pick a suggestion from the directory (↑/↓, Enter), or confirm an
  * address with Enter, comma or semicolon; Backspace on an empty field takes the last one back.
@@ -20,7 +25,7 @@ type Props = {
 export function TokenInput({ id, values, onChange, describedBy, autoFocus }: Props) {
   const { t } = useI18n();
   const [text, setText] = useState('');
-  const [suggestions, setSuggestions] = useState<DirectoryEntry[]>([]);
+  const [suggestions, setSuggestions] = useState<DirectoryCard[]>([]);
   const [active, setActive] = useState(-1);
   const [open, setOpen] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -33,21 +38,26 @@ export function TokenInput({ id, values, onChange, describedBy, autoFocus }: Pro
       setSuggestions([]);
       return;
     }
+    // The next keystroke aborts this request: only the latest query's answer is shown.
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
-      searchDirectory(query, controller.signal).then(
+      searchDirectory({ q: query, limit: SUGGESTIONS }, controller.signal).then(
         (found) => {
+          if (controller.signal.aborted) return;
           const chosen = new Set(values.map((value) => value.toLowerCase()));
-          const fresh = found.filter((entry) => !chosen.has(entry.address.toLowerCase()));
+          const fresh = found.entries.filter((entry) => !chosen.has(entry.address.toLowerCase()));
           setSuggestions(fresh);
           setActive(fresh.length > 0 ? 0 : -1);
           setOpen(fresh.length > 0);
         },
         (error: unknown) => {
+          if (controller.signal.aborted) return;
           if ((error as { status?: number }).status === 404) directoryAvailable.current = false;
+          setSuggestions([]);
+          setOpen(false);
         },
       );
-    }, 150);
+    }, TYPING_PAUSE_MS);
     return () => {
       window.clearTimeout(timer);
       controller.abort();
@@ -179,15 +189,29 @@ export function TokenInput({ id, values, onChange, describedBy, autoFocus }: Pro
               }}
               onMouseEnter={() => setActive(index)}
             >
-              <span className="suggestion-name">
-                {entry.displayName || entry.address}
-                {entry.kind === 'ORG' ? <span className="badge badge-org">{t('mailbox.ORG')}</span> : null}
-              </span>
-              <span className="suggestion-address">{entry.address}</span>
+              <Suggestion card={entry} />
             </li>
           ))}
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** Name and kind, what they practise, where, and the address: enough to tell two namesakes apart. */
+function Suggestion({ card }: { card: DirectoryCard }) {
+  const { t } = useI18n();
+  const practice = practiceOf(card);
+  const where = [card.structure?.name ?? card.structure?.service, card.place?.city ?? placeOf(card)].filter(Boolean).join(', ');
+  const kind = card.kind.toUpperCase();
+  return (
+    <>
+      <span className="suggestion-name">
+        <span className="suggestion-name-text">{card.name || card.address}</span>
+        {kind !== 'PER' ? <span className={`badge dir-kind badge-${kind.toLowerCase()}`}>{kindLabel(t, kind)}</span> : null}
+      </span>
+      {practice || where ? <span className="suggestion-detail">{[practice, where].filter(Boolean).join(' — ')}</span> : null}
+      <span className="suggestion-address">{card.address}</span>
+    </>
   );
 }

@@ -1,4 +1,10 @@
 import { useMemo, useSyncExternalStore } from 'react';
+import type { DirectoryFilters } from '../api/types.ts';
+
+/** What the directory page shows: the words typed, the filters, the page. */
+export type DirectoryView = DirectoryFilters & { q?: string; page?: number };
+
+const DIRECTORY_PARAMS = ['q', 'profession', 'speciality', 'department', 'postcode', 'kind', 'structure'] as const;
 
 /** The screens, as the address bar names them (the server answers the app's page for any of them). */
 export type Route =
@@ -6,6 +12,7 @@ export type Route =
   | { name: 'mail'; mailboxId?: string; folder?: string; uid?: number; q?: string; in?: string }
   | { name: 'compose'; draftId?: string }
   | { name: 'tracking'; mailboxId?: string }
+  | { name: 'directory'; view: DirectoryView }
   | { name: 'preferences' }
   | { name: 'security' };
 
@@ -28,6 +35,16 @@ export function parseRoute(pathname: string, search: string): Route {
       return parts[1] ? { name: 'tracking', mailboxId: parts[1] } : { name: 'tracking' };
     case 'settings':
       return parts[1] === 'security' ? { name: 'security' } : { name: 'preferences' };
+    case 'directory': {
+      const view: DirectoryView = {};
+      for (const name of DIRECTORY_PARAMS) {
+        const value = params.get(name)?.trim();
+        if (value) view[name] = value;
+      }
+      const page = Number(params.get('page'));
+      if (Number.isInteger(page) && page > 1) view.page = page;
+      return { name: 'directory', view };
+    }
     case 'mail': {
       const uid = Number(parts[3]);
       const route: Route = { name: 'mail' };
@@ -53,6 +70,16 @@ export function hrefOf(route: Route): string {
       return route.mailboxId ? `/tracking/${e(route.mailboxId)}` : '/tracking';
     case 'preferences':
       return '/settings/preferences';
+    case 'directory': {
+      const params = new URLSearchParams();
+      for (const name of DIRECTORY_PARAMS) {
+        const value = route.view[name]?.trim();
+        if (value) params.set(name, value);
+      }
+      if (route.view.page && route.view.page > 1) params.set('page', String(route.view.page));
+      const search = params.toString();
+      return search ? `/directory?${search}` : '/directory';
+    }
     case 'security':
       return '/settings/security';
     case 'mail': {

@@ -67,7 +67,9 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
   const title = prefill.mode === 'reply' ? t('compose.replyTitle') : prefill.mode === 'forward' ? t('compose.forwardTitle') : t('compose.title');
 
 
-  // A reply starts above the quote; anything else starts with the recipients.
+  // A reply starts above the quote; a message to someone chosen (from the directory) with its
+  // subject; anything else with the recipients.
+  const startsAt = prefill.mode === 'reply' || initialDraftId ? null : prefill.to?.length && !prefill.subject ? 'subject' : 'to';
   useEffect(() => {
     if (prefill.mode === 'reply' && bodyRef.current) {
       bodyRef.current.focus();
@@ -376,7 +378,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
               </div>
               <div className="compose-row">
                 <label htmlFor="compose-to">{t('compose.to')}</label>
-                <TokenInput id="compose-to" values={to} onChange={edit(setTo)} describedBy="recipient-hint" autoFocus={prefill.mode !== 'reply' && !initialDraftId} />
+                <TokenInput id="compose-to" values={to} onChange={edit(setTo)} describedBy="recipient-hint" autoFocus={startsAt === 'to'} />
                 {!showCc ? (
                   <button type="button" className="btn-link compose-cc-toggle" onClick={() => setShowCc(true)}>
                     {t('compose.addCc')}
@@ -394,7 +396,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
               </p>
               <div className="compose-row">
                 <label htmlFor="compose-subject">{t('compose.subject')}</label>
-                <input id="compose-subject" type="text" value={subject} maxLength={998} onChange={(event) => edit(setSubject)(event.target.value)} />
+                <input id="compose-subject" type="text" value={subject} maxLength={998} autoFocus={startsAt === 'subject'} onChange={(event) => edit(setSubject)(event.target.value)} />
               </div>
             </div>
             <label htmlFor="compose-body" className="sr-only">

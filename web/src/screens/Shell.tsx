@@ -10,6 +10,7 @@ import { MailContextValue, type ComposePrefill, type MailContext } from '../lib/
 import { navigate, useRoute, type Route } from '../lib/router.ts';
 import { useLiveEvents } from '../lib/useLiveEvents.ts';
 import { Compose } from './Compose.tsx';
+import { DirectoryPage } from './Directory.tsx';
 import { Header } from './Header.tsx';
 import { MailView } from './MailView.tsx';
 import { Preferences } from './Preferences.tsx';
@@ -109,7 +110,7 @@ export function Shell({ me, onMeChange, onLoggedOut }: Props) {
   );
   // The shell owns the title: "(3) Missive" over the mail, "(3) Préférences · Missive" elsewhere.
   const screenTitle =
-    route.name === 'compose' ? t('compose.title') : route.name === 'tracking' ? t('tracking.title') : route.name === 'preferences' ? t('prefs.title') : route.name === 'security' ? t('security.title') : '';
+    route.name === 'compose' ? t('compose.title') : route.name === 'tracking' ? t('tracking.title') : route.name === 'directory' ? t('directory.title') : route.name === 'preferences' ? t('prefs.title') : route.name === 'security' ? t('security.title') : '';
   useEffect(() => {
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${screenTitle ? `${screenTitle} · ` : ''}${t('app.name')}`;
   }, [unread, screenTitle, t]);
@@ -117,8 +118,9 @@ export function Shell({ me, onMeChange, onLoggedOut }: Props) {
   useEffect(() => setDrawerOpen(false), [route.version]);
 
   // A new screen takes keyboard and screen-reader focus to its title (a message opened from the
-  // list keeps focus in the list; compose puts it in its first field itself).
-  const screenKey = route.name === 'mail' ? `mail:${route.mailboxId}:${route.folder}:${route.q ?? ''}` : route.name === 'compose' ? null : `${route.name}:${route.name === 'tracking' ? route.mailboxId : ''}`;
+  // list keeps focus in the list; compose and the directory put it in their first field themselves).
+  const screenKey =
+    route.name === 'mail' ? `mail:${route.mailboxId}:${route.folder}:${route.q ?? ''}` : route.name === 'compose' || route.name === 'directory' ? null : `${route.name}:${route.name === 'tracking' ? route.mailboxId : ''}`;
   const firstScreen = useRef(true);
   useEffect(() => {
     if (firstScreen.current || screenKey === null) {
@@ -234,8 +236,11 @@ function composeKey(draftId: string | undefined): string {
   return typeof nonce === 'string' ? nonce : `draft:${draftId ?? ''}`;
 }
 
-function Screen({ route, currentMailboxId }: { route: Route; currentMailboxId: string | null }) {
+function Screen({ route, currentMailboxId }: { route: Route & { version: number }; currentMailboxId: string | null }) {
   switch (route.name) {
+    case 'directory':
+      // A navigation (a link, Back, the return from compose) starts again from the address; typing only renames it.
+      return <DirectoryPage key={route.version} initial={route.view} />;
     case 'compose':
       return <Compose key={composeKey(route.draftId)} draftId={route.draftId} />;
     case 'preferences':

@@ -19,7 +19,7 @@ function readCollapsed(): string[] {
 
 type Props = { route: Route; currentMailboxId: string | null; onNavigate(): void };
 
-/** Mailboxes (mine and the shared ones) with their folders and unread counts, compose, Suivi. */
+/** Mailboxes (mine and the shared ones) with their folders and unread counts, compose, the directory, Suivi. */
 export function Sidebar({ route, currentMailboxId, onNavigate }: Props) {
   const { t, tn } = useI18n();
   const { mailboxes, folders, openCompose } = useMail();
@@ -41,6 +41,7 @@ export function Sidebar({ route, currentMailboxId, onNavigate }: Props) {
   const activeFolder = route.name === 'mail' && !route.q ? route.folder ?? 'INBOX' : null;
   const activeMailbox = route.name === 'mail' ? route.mailboxId : null;
   const trackingRoute: Route = { name: 'tracking', ...(currentMailboxId ? { mailboxId: currentMailboxId } : {}) };
+  const directoryRoute: Route = { name: 'directory', view: {} };
 
   return (
     <nav id="sidebar" className="sidebar" aria-label={t('nav.label')}>
@@ -123,6 +124,12 @@ export function Sidebar({ route, currentMailboxId, onNavigate }: Props) {
           );
         })}
         <ul className="folder-list sidebar-extra">
+          <li>
+            <a href={hrefOf(directoryRoute)} className="folder-link" aria-current={route.name === 'directory' ? 'page' : undefined} onClick={linkClick(directoryRoute, onNavigate)}>
+              <Icon name="contacts" />
+              <span className="folder-name">{t('nav.directory')}</span>
+            </a>
+          </li>
           <li>
             <a href={hrefOf(trackingRoute)} className="folder-link" aria-current={route.name === 'tracking' ? 'page' : undefined} onClick={linkClick(trackingRoute, onNavigate)}>
               <Icon name="activity" />

@@ -2,7 +2,6 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { MissiveError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { maskAddress } from '../../../services/identity/login.ts';
-import { suggestLocalCorrespondents } from '../../../services/local-directory.ts';
 import { preferencesOf, updatePreferences } from '../../../services/preferences.ts';
 import { findUser } from '../../../store/repositories/accounts.ts';
 import { csrfTokenFor } from '../csrf.ts';
@@ -14,7 +13,7 @@ const PreferencesBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Who I am (and my CSRF token again after a page reload), my preferences, correspondents to write to. */
+/** Who I am (and my CSRF token again after a page reload), and my preferences. */
 export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireSession(ctx));
@@ -49,18 +48,6 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/me/preferences',
       { schema: { summary: 'Language, and e-mail alerts (without content) on new messages', body: PreferencesBody, response: { 200: PreferencesBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } },
       async (request) => updatePreferences(ctx, callerOf(request).userId, request.body),
-    );
-
-    app.get(
-      '/directory/local',
-      {
-        schema: {
-          summary: "Correspondents among this operator's mailboxes, by address or name prefix (compose autocomplete)",
-          querystring: Type.Object({ q: Type.String({ maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 25 })) }, { additionalProperties: false }),
-          response: { 200: Type.Array(Type.Object({ address: Type.String(), displayName: Type.String(), kind: Type.String() })), 401: ErrorBody },
-        },
-      },
-      async (request) => suggestLocalCorrespondents(ctx, request.query.q, request.query.limit ?? 10),
     );
   };
 }

@@ -96,18 +96,17 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
     let read: ((fields: string[]) => ReturnType<ReturnType<typeof mailboxLineReader>> | ReturnType<ReturnType<typeof activityLineReader>>) | null = null;
     let lineNumber = 0;
     let pending: Promise<void> = Promise.resolve();
-    let entryRows: EntryRow[] = [];
-    let activityRows: ActivityRow[] = [];
+    const entryRows: EntryRow[] = [];
+    const activityRows: ActivityRow[] = [];
+    // One INSERT per full chunk, the next one prepared while the previous commits.
     const flush = async (force: boolean) => {
-      if (entryRows.length >= ENTRY_ROWS || (force && entryRows.length > 0)) {
-        const rows = entryRows;
-        entryRows = [];
+      while (entryRows.length >= ENTRY_ROWS || (force && entryRows.length > 0)) {
+        const rows = entryRows.splice(0, ENTRY_ROWS);
         await pending;
         pending = ctx.sql.write((trx) => insertEntries(trx, rows));
       }
-      if (activityRows.length >= ACTIVITY_ROWS || (force && activityRows.length > 0)) {
-        const rows = activityRows;
-        activityRows = [];
+      while (activityRows.length >= ACTIVITY_ROWS || (force && activityRows.length > 0)) {
+        const rows = activityRows.splice(0, ACTIVITY_ROWS);
         await pending;
         pending = ctx.sql.write((trx) => insertActivities(trx, rows));
       }
