@@ -5,6 +5,7 @@
 const BENCHES: Record<string, string> = {
   deposit: './deposit.ts',
   web: './web.ts',
+  directory: './directory.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

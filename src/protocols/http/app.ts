@@ -14,6 +14,7 @@ import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
+import { fhirRoutes } from './routes/fhir.ts';
 import { healthRoutes } from './routes/health.ts';
 import { composeRoutes } from './routes/compose.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -101,6 +102,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
   await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(fhirRoutes(ctx, options.version), { prefix: '/fhir' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });
   if (options.webRoot) await app.register(webClientRoutes(options.webRoot));

@@ -52,8 +52,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('fingerprint', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('directory_entry_pk', ['generation_id', 'address_key'])
     .execute();
-  await db.schema.createIndex('directory_entry_by_person').on('directory_entry').columns(['generation_id', 'national_id']).execute();
-  await db.schema.createIndex('directory_entry_by_structure').on('directory_entry').columns(['generation_id', 'structure_id']).execute();
+  await db.schema.createIndex('directory_entry_by_person').on('directory_entry').columns(['generation_id', 'national_id', 'address_key']).execute();
+  await db.schema.createIndex('directory_entry_by_structure').on('directory_entry').columns(['generation_id', 'structure_id', 'address_key']).execute();
 
   // Activities of the practitioners who hold a mailbox (others are counted, not kept).
   await db.schema

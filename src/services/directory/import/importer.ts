@@ -83,7 +83,8 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
     badCount++;
     if (badLines.length < BAD_LINES_KEPT) badLines.push({ file, line, reason });
   };
-  const addresses = new Map<string, string>();
+  // Where each address was first seen, as file number × 2^32 + line: numbers cost less memory than strings.
+  const addresses = new Map<string, number>();
   const holders = new Set<string>();
   const files: FileReport[] = [];
   let entries = 0;
@@ -138,10 +139,11 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
           const first = addresses.get(record.addressKey);
           if (first !== undefined) {
             report.duplicates++;
-            bad(source.name, lineNumber, `duplicate address ${record.addressKey} (first at ${first}); the first is kept`);
+            const where = `${files[Math.floor(first / 2 ** 32)]!.name}:${first % 2 ** 32}`;
+            bad(source.name, lineNumber, `duplicate address ${record.addressKey} (first at ${where}); the first is kept`);
             continue;
           }
-          addresses.set(record.addressKey, `${source.name}:${lineNumber}`);
+          addresses.set(record.addressKey, (files.length - 1) * 2 ** 32 + lineNumber);
           if (record.nationalId) holders.add(record.nationalId);
           entryRows.push(entryRow(generationId, record));
           report.kept++;
