@@ -5,9 +5,10 @@ import { addressKey } from '../../src/core/address.ts';
 import { ALL_RIGHTS } from '../../src/core/mailbox.ts';
 import { addMailbox, addStructure, addUser } from '../../src/services/accounts.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
-import { activate, insertEntries, insertGeneration, type EntryRow } from '../../src/store/repositories/directory.ts';
+import type { EntryRow } from '../../src/store/repositories/directory.ts';
 import { PASSWORD } from '../http/login.ts';
 import { engineTest } from '../support/engines.ts';
+import { activateNational, nationalEntry } from '../support/national-directory.ts';
 import { assertAccessible } from './support/axe.ts';
 import { assertNoPageErrors, DESKTOP, launchBrowser, newPerson, PHONE, screenshot, serveWeb, until } from './support/browser.ts';
 import { logInThroughUi } from './support/login.ts';
@@ -111,45 +112,17 @@ function nationalEntries(): National[] {
 
 /** Stores the national entries as the active generation, as an import would leave them. */
 async function seedNational(ctx: ServiceContext): Promise<void> {
-  const now = Date.now();
   const id = 'gen-browser-test';
-  const blank: Omit<EntryRow, 'address' | 'address_key' | 'kind'> = {
-    generation_id: id,
-    pp_id_type: null,
-    pp_id: null,
-    national_id: null,
-    civility: null,
-    last_name: null,
-    first_name: null,
-    profession_code: null,
-    profession_label: null,
-    category_code: null,
-    speciality_code: null,
-    speciality_label: null,
-    structure_id_type: null,
-    structure_id: null,
-    structure_name: null,
-    service: null,
-    street: null,
-    city: null,
-    postcode: null,
-    department: null,
-    country: 'FR',
-    fingerprint: '',
-  };
-  const rows = nationalEntries().map((entry) => ({
-    ...blank,
-    ...entry,
-    pp_id_type: entry.national_id ? '8' : null,
-    pp_id: entry.national_id ? entry.national_id.slice(1) : null,
-    address_key: addressKey(entry.address),
-    fingerprint: entry.address,
-  }));
-  await ctx.sql.write(async (trx) => {
-    await insertGeneration(trx, { id, state: 'building', started_at: now, heartbeat_at: now, activated_at: null, report: null });
-    await insertEntries(trx, rows);
-    await activate(trx, id, now, '{}');
-  });
+  const rows = nationalEntries().map((entry) =>
+    nationalEntry(id, {
+      country: 'FR',
+      ...entry,
+      pp_id_type: entry.national_id ? '8' : null,
+      pp_id: entry.national_id ? entry.national_id.slice(1) : null,
+      address_key: addressKey(entry.address),
+    }),
+  );
+  await activateNational(ctx, id, rows);
 }
 
 /** The result cards' names, in order. */

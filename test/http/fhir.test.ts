@@ -6,7 +6,8 @@ import { reloadDirectory } from '../../src/services/directory/directory-index.ts
 import { decodeId, encodeId, parseRoleId, roleId } from '../../src/services/directory/fhir.ts';
 import { MAX_MATCHES } from '../../src/services/directory/fhir-directory.ts';
 import { addMailbox, addStructure, addUser } from '../../src/services/accounts.ts';
-import { activate, insertActivities, insertEntries, insertGeneration, setDirectoryHidden, type ActivityRow, type EntryRow } from '../../src/store/repositories/directory.ts';
+import { setDirectoryHidden, type ActivityRow, type EntryRow } from '../../src/store/repositories/directory.ts';
+import { activateNational, nationalEntry } from '../support/national-directory.ts';
 import { engineTest, type TestRuntime } from '../support/engines.ts';
 import { assertFhir } from '../support/fhir-schema.ts';
 import { logIn, PASSWORD } from './login.ts';
@@ -20,34 +21,7 @@ const EMAIL_TYPE = 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-cont
 const LONG_ADDRESS = 'secretariat.consultations.cardiologie.pediatrique@ch-saint-jean-de-luz.mssante.fr';
 const GENERATION = 'dir_test_generation';
 
-function entry(fields: Partial<EntryRow> & Pick<EntryRow, 'address' | 'kind'>): EntryRow {
-  return {
-    generation_id: GENERATION,
-    address_key: fields.address.toLowerCase(),
-    pp_id_type: null,
-    pp_id: null,
-    national_id: null,
-    civility: null,
-    last_name: null,
-    first_name: null,
-    profession_code: null,
-    profession_label: null,
-    category_code: null,
-    speciality_code: null,
-    speciality_label: null,
-    structure_id_type: null,
-    structure_id: null,
-    structure_name: null,
-    service: null,
-    street: null,
-    city: null,
-    postcode: null,
-    department: null,
-    country: null,
-    fingerprint: fields.address,
-    ...fields,
-  };
-}
+const entry = (fields: Partial<EntryRow> & Pick<EntryRow, 'address' | 'kind'>): EntryRow => nationalEntry(GENERATION, fields);
 
 const person = (nationalId: string, last: string, first: string, address: string, more: Partial<EntryRow> = {}) =>
   entry({ address, kind: 'PER', pp_id_type: nationalId[0]!, pp_id: nationalId.slice(1), national_id: nationalId, civility: 'DR', last_name: last, first_name: first, profession_code: '10', profession_label: 'Médecin', ...more });
@@ -61,7 +35,6 @@ const CHU_RENNES = { structure_id_type: '1', structure_id: '1350000001', structu
  * itself holds on the liste rouge (the national file is a day late: it must not leak).
  */
 async function fillNational(rt: TestRuntime, filler: number): Promise<void> {
-  const now = rt.ctx.clock();
   const rows: EntryRow[] = [
     person('810100271385', 'Martin', 'Éloïse', 'eloise.martin@ch-rennes.mssante.fr', { ...CHU_RENNES, speciality_code: 'SM04', speciality_label: 'Cardiologie et maladies vasculaires' }),
     person('810100271385', 'Martin', 'Éloïse', 'eloise.martin@medecin.mssante.fr', { structure_id_type: '3', structure_id: '312345678900012', structure_name: 'Cabinet Martin', city: 'RENNES', postcode: '35000', department: '35' }),
@@ -96,12 +69,10 @@ async function fillNational(rt: TestRuntime, filler: number): Promise<void> {
     email: null,
     ...fields,
   });
-  await rt.ctx.sql.write(async (trx) => {
-    await insertGeneration(trx, { id: GENERATION, state: 'building', started_at: now, heartbeat_at: now, activated_at: null, report: null });
-    for (let i = 0; i < rows.length; i += 1_000) await insertEntries(trx, rows.slice(i, i + 1_000));
-    await insertActivities(trx, [activity(2, { profession_code: '10', profession_label: 'Médecin', speciality_code: 'SM04', speciality_label: 'Cardiologie et maladies vasculaires' }), activity(3, { speciality_code: 'SM54', speciality_label: 'Médecine générale' })]);
-    await activate(trx, GENERATION, now, '{}');
-  });
+  await activateNational(rt.ctx, GENERATION, rows, [
+    activity(2, { profession_code: '10', profession_label: 'Médecin', speciality_code: 'SM04', speciality_label: 'Cardiologie et maladies vasculaires' }),
+    activity(3, { speciality_code: 'SM54', speciality_label: 'Médecine générale' }),
+  ]);
 }
 
 /**

@@ -1,0 +1,43 @@
+import type { ServiceContext } from '../../src/services/context.ts';
+import { activate, insertActivities, insertEntries, insertGeneration, type ActivityRow, type EntryRow } from '../../src/store/repositories/directory.ts';
+
+/** A national directory row with every field the test does not name left empty. */
+export function nationalEntry(generationId: string, fields: Partial<EntryRow> & Pick<EntryRow, 'address' | 'kind'>): EntryRow {
+  return {
+    generation_id: generationId,
+    address_key: fields.address.toLowerCase(),
+    pp_id_type: null,
+    pp_id: null,
+    national_id: null,
+    civility: null,
+    last_name: null,
+    first_name: null,
+    profession_code: null,
+    profession_label: null,
+    category_code: null,
+    speciality_code: null,
+    speciality_label: null,
+    structure_id_type: null,
+    structure_id: null,
+    structure_name: null,
+    service: null,
+    street: null,
+    city: null,
+    postcode: null,
+    department: null,
+    country: null,
+    fingerprint: fields.address,
+    ...fields,
+  };
+}
+
+/** Stores rows as the active national directory, the way an import leaves it: a building generation, its rows, then the switch. */
+export async function activateNational(ctx: ServiceContext, generationId: string, entries: EntryRow[], activities: ActivityRow[] = []): Promise<void> {
+  const now = ctx.clock();
+  await ctx.sql.write(async (trx) => {
+    await insertGeneration(trx, { id: generationId, state: 'building', started_at: now, heartbeat_at: now, activated_at: null, report: null });
+    for (let i = 0; i < entries.length; i += 1_000) await insertEntries(trx, entries.slice(i, i + 1_000));
+    await insertActivities(trx, activities);
+    await activate(trx, generationId, now, '{}');
+  });
+}
