@@ -90,7 +90,6 @@ export class DirectoryIndex {
   readonly #postings: Uint32Array;
   readonly #entryTokenStart: Uint32Array;
   readonly #entryTokens: Uint32Array;
-  readonly #byKey: Map<string, number>;
 
   constructor(inputs: IndexInput[]) {
     const sorted = inputs.map((input) => ({ input, sortKey: sortKeyOf(input) })).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
@@ -105,7 +104,6 @@ export class DirectoryIndex {
     this.#department = new Uint16Array(n);
     this.#structure = new Uint32Array(n);
     this.#postcode = new Uint32Array(n);
-    this.#byKey = new Map();
 
     // First pass: each entry's distinct tokens, numbered in order of appearance.
     const tokenIds = new Map<string, number>();
@@ -117,7 +115,6 @@ export class DirectoryIndex {
       const { input, sortKey } = sorted[index]!;
       this.#keys[index] = input.key;
       this.#sortKeys[index] = sortKey;
-      this.#byKey.set(input.key, index);
       const forms = surnameForms(input.lastName ?? input.displayName);
       this.#surnames[index] = forms.length > 0 ? `|${forms.join('|')}|` : '';
       this.#kind[index] = this.#codes.kind.code(input.kind);
@@ -173,10 +170,6 @@ export class DirectoryIndex {
     }
     this.#postingStart = postingStart;
     this.#postings = postings;
-  }
-
-  has(key: string): boolean {
-    return this.#byKey.has(key);
   }
 
   /** The values a filter may take, as the entries carry them (for the directory page's lists). */

@@ -3,7 +3,7 @@ import { MissiveError } from '../../core/errors.ts';
 import { findUser } from '../../store/repositories/accounts.ts';
 import { entriesByKeys, entriesOfPerson, type EntryRow, type RegionalRow } from '../../store/repositories/directory.ts';
 import type { ServiceContext } from '../context.ts';
-import { directoryIndexes, regionalPlace } from './directory-index.ts';
+import { directoryIndexes, regionalPlace, type RegionalIndex } from './directory-index.ts';
 
 export type CodeLabel = { code: string; label: string | null };
 
@@ -41,7 +41,7 @@ export async function searchDirectory(ctx: ServiceContext, userId: string, query
   const page = Math.max(Math.trunc(query.page), 1);
   if (page * limit > 10_000) throw new MissiveError('invalid_argument', 'refine the search: pages stop at the 10,000th result');
   const { national, regional } = await directoryIndexes(ctx);
-  const searcher = await searcherOf(ctx, userId, national?.generationId ?? null);
+  const searcher = await searcherOf(ctx, userId, regional, national?.generationId ?? null);
   const want = page * limit;
   const own = regional.index.search(query.q, query.filters, searcher, want);
   const wide = national ? national.index.search(query.q, query.filters, searcher, want, (key) => regional.ownKeys.has(key)) : { total: 0, hits: [] };
@@ -82,12 +82,11 @@ function mergeHits(own: Hit[], wide: Hit[]): SourcedHit[] {
 }
 
 /** The searcher's structures and department: from their account, and from their own national entries. */
-async function searcherOf(ctx: ServiceContext, userId: string, generationId: string | null): Promise<Searcher> {
+async function searcherOf(ctx: ServiceContext, userId: string, regional: RegionalIndex, generationId: string | null): Promise<Searcher> {
   const user = await findUser(ctx.sql.read, userId);
   if (!user) return { structureIds: [], department: null };
   const structureIds = new Set<string>();
   let department: string | null = null;
-  const { regional } = await directoryIndexes(ctx);
   for (const row of user.rpps === null ? [] : (regional.byRpps.get(user.rpps) ?? [])) {
     const place = regionalPlace(row);
     if (place.structureId) structureIds.add(place.structureId);
