@@ -87,7 +87,6 @@ async function loadNational(ctx: ServiceContext, generationId: string): Promise<
 }
 
 function nationalInput(row: IndexRow): IndexInput {
-  // Shared strings: the same labels repeat on hundreds of thousands of rows.
   return {
     key: row.address_key,
     address: row.address,
