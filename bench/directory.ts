@@ -88,7 +88,7 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 type Timing = { p50: number; p99: number; max: number; results: number };
 
-async function timeQueries(queries: Query[], runOne: (query: Query) => Promise<number>): Promise<Timing> {
+export async function timeQueries(queries: Query[], runOne: (query: Query) => Promise<number>): Promise<Timing> {
   for (const query of queries.slice(0, 50)) await runOne(query); // warm-up
   const times: number[] = [];
   let results = 0;
@@ -107,7 +107,7 @@ function print(name: string, timing: Timing): void {
 }
 
 /** Queries people type: surname prefixes, two words in either order, whole surnames, filtered searches. */
-async function realisticQueries(runtime: Runtime, count: number): Promise<Query[]> {
+export async function realisticQueries(runtime: Runtime, count: number): Promise<Query[]> {
   const generation = await activeGeneration(runtime.ctx.sql.read);
   const people: { last: string; first: string; profession: string | null; department: string | null; speciality: string | null }[] = [];
   let after = '';

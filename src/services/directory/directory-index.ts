@@ -12,6 +12,8 @@ export type Labels = { professions: Map<string, string>; specialities: Map<strin
 type State = {
   national: NationalIndex | null;
   regional: RegionalIndex | null;
+  /** The national entries the regional directory shows instead (own entries win), as a mask over the national index. */
+  shadowed: Uint8Array | null;
   checkedAt: number;
   refreshing: Promise<void> | null;
 };
@@ -25,10 +27,10 @@ const states = new WeakMap<SqlStore, State>();
  * The two indexes a search runs over, current within a few seconds. The first call waits for
  * them; later calls get the loaded ones at once while a refresh runs in the background.
  */
-export async function directoryIndexes(ctx: ServiceContext): Promise<{ national: NationalIndex | null; regional: RegionalIndex }> {
+export async function directoryIndexes(ctx: ServiceContext): Promise<{ national: NationalIndex | null; regional: RegionalIndex; shadowed: Uint8Array | null }> {
   let state = states.get(ctx.sql);
   if (!state) {
-    state = { national: null, regional: null, checkedAt: 0, refreshing: null };
+    state = { national: null, regional: null, shadowed: null, checkedAt: 0, refreshing: null };
     states.set(ctx.sql, state);
   }
   const now = Date.now();
@@ -38,7 +40,7 @@ export async function directoryIndexes(ctx: ServiceContext): Promise<{ national:
     state.checkedAt = now;
     refresh(ctx, state).catch((error: unknown) => ctx.log.error('directory refresh failed', { error }));
   }
-  return { national: state.national, regional: state.regional! };
+  return { national: state.national, regional: state.regional!, shadowed: state.shadowed };
 }
 
 /** Forgets the loaded indexes (after an import in this process, or a hidden mailbox): the next search reloads. */
@@ -54,10 +56,14 @@ function refresh(ctx: ServiceContext, state: State): Promise<void> {
   state.refreshing = (async () => {
     try {
       const stamp = await regionalStamp(ctx.sql.read);
-      if (state.regional?.stamp !== stamp) state.regional = await loadRegional(ctx, stamp);
+      const regional = state.regional?.stamp === stamp ? state.regional : await loadRegional(ctx, stamp);
       const generation = await activeGeneration(ctx.sql.read);
-      if (!generation) state.national = null;
-      else if (state.national?.generationId !== generation.id) state.national = await loadNational(ctx, generation.id);
+      const national = !generation ? null : state.national?.generationId === generation.id ? state.national : await loadNational(ctx, generation.id);
+      // The three change together, so that a search never pairs a mask with another index.
+      if (regional !== state.regional || national !== state.national) {
+        const shadowed = national ? national.index.maskOf(regional.ownKeys) : null;
+        Object.assign(state, { regional, national, shadowed });
+      }
       state.checkedAt = Date.now();
     } finally {
       state.refreshing = null;

@@ -40,11 +40,11 @@ export async function searchDirectory(ctx: ServiceContext, userId: string, query
   const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_PAGE_SIZE);
   const page = Math.max(Math.trunc(query.page), 1);
   if (page * limit > 10_000) throw new MissiveError('invalid_argument', 'refine the search: pages stop at the 10,000th result');
-  const { national, regional } = await directoryIndexes(ctx);
+  const { national, regional, shadowed } = await directoryIndexes(ctx);
   const searcher = await searcherOf(ctx, userId, regional, national?.generationId ?? null);
   const want = page * limit;
   const own = regional.index.search(query.q, query.filters, searcher, want);
-  const wide = national ? national.index.search(query.q, query.filters, searcher, want, (key) => regional.ownKeys.has(key)) : { total: 0, hits: [] };
+  const wide = national ? national.index.search(query.q, query.filters, searcher, want, shadowed) : { total: 0, hits: [] };
   const merged = mergeHits(own.hits, wide.hits).slice((page - 1) * limit, want);
   const nationalRows = national ? await entriesByKeys(ctx.sql.read, national.generationId, merged.filter((hit) => hit.source === 'national').map((hit) => hit.key)) : [];
   const byKey = new Map(nationalRows.map((row) => [row.address_key, row]));
