@@ -10,16 +10,21 @@ import { noRelayNotifier, type Notifier } from '../services/notify/notifier.ts';
 import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
-import { openSqlStore, type SqlStore } from '../store/database.ts';
+import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 
 export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; close(): Promise<void> };
 
 /** Builds the service context from the configuration: storage, blobs, keys. The composition root. */
+/** Where the configuration says the SQL store is. */
+export function sqlLocationOf(config: Config): SqlLocation {
+  return config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: path.join(config.dataDir, 'missive.sqlite') };
+}
+
 export async function openRuntime(config: Config, options: { log?: Logger; clock?: () => number } = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.logLevel);
   const { kek, generated } = await loadKek(config);
-  const sql = await openSqlStore(config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: path.join(config.dataDir, 'missive.sqlite') }, log);
+  const sql = await openSqlStore(sqlLocationOf(config), log);
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);

@@ -10,7 +10,7 @@ import { migrateToLatest } from './migrate.ts';
 import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
-import { SqliteWriterDialect } from './sqlite-writer-dialect.ts';
+import { SqliteWriterDialect, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
 
 /**
  * The SQL side of the store. `read` serves queries outside a write; `write` runs work inside a
@@ -31,18 +31,26 @@ export type SqlStore = {
 
 export type SqlLocation = { url: string } | { sqliteFile: string };
 
-export async function openSqlStore(location: SqlLocation, log: Logger = silentLogger): Promise<SqlStore> {
+export type SqlOptions = {
+  /**
+   * SQLite only: write from the calling thread instead of a writer thread. For a thread that
+   * does nothing but write (a bulk import), where handing rows to another thread only copies them.
+   */
+  writeInThisThread?: boolean;
+};
+
+export async function openSqlStore(location: SqlLocation, log: Logger = silentLogger, options: SqlOptions = {}): Promise<SqlStore> {
   if ('url' in location) return openPostgres(location.url, log);
-  return openEmbedded(location.sqliteFile);
+  return openEmbedded(location.sqliteFile, options);
 }
 
-async function openEmbedded(file: string): Promise<SqlStore> {
+async function openEmbedded(file: string, options: SqlOptions): Promise<SqlStore> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Two connections: WAL lets the reader see committed data while the writer holds its lock,
   // so lookups never queue behind a batch being committed. The writer lives in its own thread:
   // its COMMIT waits for fsync there, not on the main thread.
-  const dialect = new SqliteWriterDialect(file);
-  const writer = new Kysely<Database>({ dialect });
+  const dialect = options.writeInThisThread ? null : new SqliteWriterDialect(file);
+  const writer = new Kysely<Database>({ dialect: dialect ?? new SqliteDialect({ database: openSqlite(file, { cacheMib: WRITER_CACHE_MIB }).kysely }) });
   await migrateToLatest(writer as Kysely<unknown>, 'sqlite');
   // Subjects and addresses are in clear in the database: only the operator may read its files.
   for (const suffix of ['', '-wal', '-shm']) {
@@ -54,8 +62,9 @@ async function openEmbedded(file: string): Promise<SqlStore> {
     engine: 'sqlite',
     read: reader,
     write: (work) => committer.run(work),
-    procedure: (name, args) => dialect.runProcedure(name, args) as never,
-    healthy: async () => dialect.failure() === null && (await databaseAnswers(reader)),
+    procedure: (name, args) =>
+      (dialect ? dialect.runProcedure(name, args) : writer.transaction().execute((trx): Promise<unknown> => PROCEDURES[name](trx, args as never))) as never,
+    healthy: async () => (dialect?.failure() ?? null) === null && (await databaseAnswers(reader)),
     async scrub() {
       // secure_delete zeroed freed pages in the database; old page images may remain in the
       // WAL until a checkpoint rewrites and truncates it.
@@ -63,7 +72,7 @@ async function openEmbedded(file: string): Promise<SqlStore> {
     },
     async close() {
       await committer.close();
-      await dialect.idle();
+      await dialect?.idle();
       await reader.destroy();
       await writer.destroy();
     },
@@ -88,7 +97,7 @@ async function openPostgres(url: string, log: Logger): Promise<SqlStore> {
     engine: 'postgres',
     read: db,
     write: (work) => committer.run(work),
-    procedure: (name, args) => committer.run((trx) => PROCEDURES[name](trx, args as never)) as never,
+    procedure: (name, args) => committer.run((trx): Promise<unknown> => PROCEDURES[name](trx, args as never)) as never,
     healthy: () => databaseAnswers(db),
     async scrub() {
       // Frees the dead tuples for reuse. PostgreSQL does not overwrite them, and WAL archives

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { insertDirectoryRows } from './repositories/directory.ts';
 import { fileDeposits } from './repositories/messages.ts';
 import type { Database } from './schema.ts';
 
@@ -9,6 +10,7 @@ import type { Database } from './schema.ts';
  */
 export const PROCEDURES = {
   fileDeposits,
+  insertDirectoryRows,
 } satisfies Record<string, (trx: Transaction<Database>, args: never) => Promise<unknown>>;
 
 export type ProcedureName = keyof typeof PROCEDURES;

@@ -16,6 +16,12 @@ import {
 import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.ts';
 
 /** A Kysely dialect whose single SQLite connection lives in its own thread (see sqlite-writer-thread.ts). */
+/**
+ * The writer connection's page cache, larger than SQLite's 2 MB default: bulk writes (a
+ * directory import) touch index pages all over, and re-reading each from the file costs more.
+ */
+export const WRITER_CACHE_MIB = 32;
+
 export class SqliteWriterDialect implements Dialect {
   readonly #file: string;
   #driver: WriterDriver | null = null;
@@ -85,7 +91,12 @@ class WriterDriver implements Driver {
   }
 
   async init(): Promise<void> {
-    const worker = new Worker(new URL('./sqlite-writer-thread.ts', import.meta.url), { workerData: { file: this.#file } });
+    const worker = new Worker(new URL('./sqlite-writer-thread.ts', import.meta.url), {
+      workerData: { file: this.#file },
+      // Requests pass through and are dropped: a small young generation keeps the thread's
+      // memory small on a large machine, where V8 would otherwise size it at 100 MB or more.
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+    });
     worker.on('message', (reply: WriterReply) => {
       const waiting = this.#pending.get(reply.id);
       if (!waiting) return;

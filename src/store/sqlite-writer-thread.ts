@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PROCEDURES, type ProcedureName } from './procedures.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
+import { WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
 import type { WriterError, WriterReply, WriterRequest } from './sqlite-writer-protocol.ts';
 
 /**
@@ -11,7 +12,7 @@ import type { WriterError, WriterReply, WriterRequest } from './sqlite-writer-pr
  * deposits — which then join the next group commit. Requests are handled one at a time, in order.
  */
 const port = parentPort!;
-const { kysely } = openSqlite((workerData as { file: string }).file);
+const { kysely } = openSqlite((workerData as { file: string }).file, { cacheMib: WRITER_CACHE_MIB });
 const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kysely }) });
 
 let queue: Promise<void> = Promise.resolve();
@@ -35,7 +36,7 @@ async function handle(request: WriterRequest): Promise<WriterReply> {
     if (request.kind === 'procedure') {
       const procedure = PROCEDURES[request.name as ProcedureName];
       if (!procedure) throw new Error(`unknown procedure ${request.name}`);
-      const result = await db.transaction().execute((trx) => procedure(trx, request.args as never));
+      const result = await db.transaction().execute((trx): Promise<unknown> => procedure(trx, request.args as never));
       return { id: request.id, rows: [], result };
     }
     const statement = kysely.prepare(request.sql);

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../src/services/context.ts';
-import { activate, insertActivities, insertEntries, insertGeneration, type ActivityRow, type EntryRow } from '../../src/store/repositories/directory.ts';
+import { ACTIVITY_COLUMNS, activate, ENTRY_COLUMNS, insertGeneration, type ActivityRow, type EntryRow } from '../../src/store/repositories/directory.ts';
 
 /** A national directory row with every field the test does not name left empty. */
 export function nationalEntry(generationId: string, fields: Partial<EntryRow> & Pick<EntryRow, 'address' | 'kind'>): EntryRow {
@@ -34,10 +34,9 @@ export function nationalEntry(generationId: string, fields: Partial<EntryRow> & 
 /** Stores rows as the active national directory, the way an import leaves it: a building generation, its rows, then the switch. */
 export async function activateNational(ctx: ServiceContext, generationId: string, entries: EntryRow[], activities: ActivityRow[] = []): Promise<void> {
   const now = ctx.clock();
-  await ctx.sql.write(async (trx) => {
-    await insertGeneration(trx, { id: generationId, state: 'building', started_at: now, heartbeat_at: now, activated_at: null, report: null });
-    for (let i = 0; i < entries.length; i += 1_000) await insertEntries(trx, entries.slice(i, i + 1_000));
-    await insertActivities(trx, activities);
-    await activate(trx, generationId, now, '{}');
-  });
+  await ctx.sql.write((trx) => insertGeneration(trx, { id: generationId, state: 'building', started_at: now, heartbeat_at: now, activated_at: null, report: null }));
+  const engine = ctx.sql.engine;
+  await ctx.sql.procedure('insertDirectoryRows', { into: 'entries', engine, rows: entries.map((row) => ENTRY_COLUMNS.map((column) => row[column])) });
+  await ctx.sql.procedure('insertDirectoryRows', { into: 'activities', engine, rows: activities.map((row) => ACTIVITY_COLUMNS.map((column) => row[column])) });
+  await ctx.sql.write((trx) => activate(trx, generationId, now, '{}'));
 }

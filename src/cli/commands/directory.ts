@@ -1,7 +1,8 @@
 import { addressKey } from '../../core/address.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
 import { activeGeneration, setDirectoryHidden } from '../../store/repositories/directory.ts';
-import { importDirectory, type BadLine } from '../../services/directory/import/importer.ts';
+import type { BadLine } from '../../services/directory/import/importer.ts';
+import { importInOwnThread } from '../../services/directory/import/isolated-import.ts';
 import { CliError } from '../output.ts';
 import { parse } from './args.ts';
 import type { Command } from './index.ts';
@@ -17,7 +18,7 @@ export const directoryImportCommand: Command = {
     const { values, positionals } = parse(args, { report: { type: 'string' } }, usage, true);
     if (positionals.length === 0) throw new CliError(`name at least one file\nusage: ${usage}`, 2);
     let last = 0;
-    const report = await importDirectory(runtime.ctx, positionals, {
+    const report = await importInOwnThread(runtime.config, positionals, {
       onProgress: ({ file, lines }) => {
         if (!process.stderr.isTTY || Date.now() - last < 500) return;
         last = Date.now();

@@ -195,6 +195,32 @@ export function activityLineReader(header: Header): (fields: string[]) => Parsed
   };
 }
 
+/**
+ * For the activity file, most of whose lines are practitioners without a mailbox: the line's
+ * national id read without splitting the line, or undefined when the line is not plainly well
+ * formed (wrong width, no identifier) and must go through the full reader to be reported.
+ */
+export function activityHolderPeek(header: Header): (line: string) => string | undefined {
+  const width = header.names.length;
+  const wanted = [header.positions.get("Type d'identifiant PP") ?? -1, header.positions.get('Identifiant PP') ?? -1, header.positions.get('Identification nationale PP') ?? -1];
+  return (line) => {
+    const values = ['', '', ''];
+    let field = 0;
+    let start = 0;
+    for (;;) {
+      const end = line.indexOf('|', start);
+      const stop = end === -1 ? line.length : end;
+      for (let w = 0; w < 3; w++) if (wanted[w] === field) values[w] = line.slice(start, stop).trim();
+      field++;
+      if (end === -1) break;
+      start = end + 1;
+    }
+    // As splitLine: the header's width, or one more when the last field is empty (a trailing |).
+    if (field !== width && !(field === width + 1 && line.endsWith('|'))) return undefined;
+    return nationalId(values[0]!, values[1]!, values[2]!) ?? undefined;
+  };
+}
+
 /** A digest of everything the directory shows of a mailbox: equal digests, unchanged entry. */
 export function fingerprintOf(record: MailboxRecord): string {
   return createHash('sha256').update(JSON.stringify(Object.values(record))).digest('base64url').slice(0, 22);

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { DirectoryActivityTable, DirectoryEntryTable, DirectoryGenerationTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
@@ -22,12 +22,49 @@ export async function beat(q: Queryable, id: string, at: number): Promise<void> 
   await q.updateTable('directory_generation').set({ heartbeat_at: at }).where('id', '=', id).execute();
 }
 
-export async function insertEntries(q: Queryable, rows: EntryRow[]): Promise<void> {
-  if (rows.length > 0) await q.insertInto('directory_entry').values(rows).execute();
-}
+/** The columns of a directory row sent as a plain array of values, in this order (a bulk import). */
+export const ENTRY_COLUMNS = [
+  'generation_id', 'address', 'address_key', 'kind', 'pp_id_type', 'pp_id', 'national_id', 'civility', 'last_name', 'first_name',
+  'profession_code', 'profession_label', 'category_code', 'speciality_code', 'speciality_label', 'structure_id_type', 'structure_id',
+  'structure_name', 'service', 'street', 'city', 'postcode', 'department', 'country', 'fingerprint',
+] as const satisfies readonly (keyof DirectoryEntryTable)[];
+export const ACTIVITY_COLUMNS = [
+  'generation_id', 'national_id', 'line', 'profession_code', 'profession_label', 'speciality_code', 'speciality_label', 'mode_code',
+  'siret', 'finess', 'site_name', 'postcode', 'city', 'department', 'phone', 'email',
+] as const satisfies readonly (keyof DirectoryActivityTable)[];
 
-export async function insertActivities(q: Queryable, rows: ActivityRow[]): Promise<void> {
-  if (rows.length > 0) await q.insertInto('directory_activity').values(rows).execute();
+const BULK = {
+  entries: { table: 'directory_entry', columns: ENTRY_COLUMNS },
+  activities: { table: 'directory_activity', columns: ACTIVITY_COLUMNS },
+} as const;
+// Values per INSERT: under SQLite's limit of 32,766 bound parameters (PostgreSQL's is 65,535).
+const MAX_PARAMETERS = 32_000;
+const bulkStatements = new Map<string, string>();
+
+export type BulkRows = { into: keyof typeof BULK; engine: 'sqlite' | 'postgres'; rows: unknown[][] };
+
+/**
+ * Rows of a directory import, as arrays of values in column order: one message to the writer
+ * and plain multi-row INSERTs, without building a query object per row. A procedure: on SQLite
+ * it runs in the writer thread, in one transaction.
+ */
+export async function insertDirectoryRows(q: Queryable, { into, engine, rows }: BulkRows): Promise<number> {
+  const { table, columns } = BULK[into];
+  const perInsert = Math.floor(MAX_PARAMETERS / columns.length);
+  for (let from = 0; from < rows.length; from += perInsert) {
+    const chunk = rows.slice(from, from + perInsert);
+    if (chunk.some((row) => row.length !== columns.length)) throw new Error(`a ${into} row must have ${columns.length} values`);
+    const key = `${engine}:${into}:${chunk.length}`;
+    let text = bulkStatements.get(key);
+    if (text === undefined) {
+      let n = 0;
+      const tuple = () => `(${columns.map(() => (engine === 'postgres' ? `$${++n}` : '?')).join(',')})`;
+      text = `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: chunk.length }, tuple).join(',')}`;
+      bulkStatements.set(key, text);
+    }
+    await q.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+  }
+  return rows.length;
 }
 
 /** How a new generation differs from the one it replaces, by address. */

@@ -1,9 +1,11 @@
 import os from 'node:os';
 import { parseHeader, splitLine } from '../../../core/directory/columns.ts';
-import { activityLineReader, fileKindOf, fingerprintOf, mailboxLineReader, type FileKind, type MailboxRecord } from '../../../core/directory/national-lines.ts';
+import { activityHolderPeek, activityLineReader, fileKindOf, fingerprintOf, mailboxLineReader, type ActivityRecord, type FileKind, type MailboxRecord } from '../../../core/directory/national-lines.ts';
+import { HashedKeys } from '../../../core/directory/hashed-keys.ts';
 import { MissiveError } from '../../../core/errors.ts';
 import { newId } from '../../../store/ids.ts';
 import { appendAudit } from '../../../store/repositories/audit.ts';
+import type { Queryable } from '../../../store/repositories/queryable.ts';
 import {
   activate,
   activeGeneration,
@@ -12,15 +14,14 @@ import {
   deleteGenerationRows,
   differences,
   generationsIn,
-  insertActivities,
-  insertEntries,
+  ACTIVITY_COLUMNS,
+  ENTRY_COLUMNS,
   insertGeneration,
-  type ActivityRow,
-  type EntryRow,
+  type BulkRows,
   type GenerationRow,
 } from '../../../store/repositories/directory.ts';
 import type { ServiceContext } from '../../context.ts';
-import { lineBatches, sourcesOf, type Source } from './sources.ts';
+import { lineBatches, MAX_LINE_BYTES, OVERLONG_LINE, sourcesOf, type Source } from './sources.ts';
 
 export type BadLine = { file: string; line: number; reason: string };
 export type FileReport = { name: string; kind: FileKind; lines: number; kept: number; bad: number; duplicates: number; withoutMailbox: number };
@@ -37,6 +38,9 @@ export type ImportReport = {
   seconds: number;
 };
 
+/** What an import needs of the services' context: it may run in a thread of its own with just these. */
+export type ImportContext = Pick<ServiceContext, 'sql' | 'clock' | 'log'>;
+
 export type ImportOptions = {
   /** Progress for the command line: called after each batch. */
   onProgress?: (progress: { file: string; lines: number }) => void;
@@ -45,9 +49,10 @@ export type ImportOptions = {
 // A building generation whose heartbeat is older than this was abandoned by a process on another machine.
 const ABANDONED_AFTER_MS = 2 * 60_000;
 const BEAT_EVERY_MS = 10_000;
-// Rows per INSERT: under both engines' parameter limits (SQLite 32,766; PostgreSQL 65,535).
-const ENTRY_ROWS = 1_000;
-const ACTIVITY_ROWS = 2_000;
+// Rows per transaction. Rows land in indexes in address or identifier order, that is all over
+// them: each commit rewrites every page it touched, so few large commits write far less than
+// many small ones. A transaction holds the write lock for a fraction of a second.
+const ROWS_PER_TRANSACTION = 10_000;
 const DELETE_BATCH = 5_000;
 // More bad lines than this are counted but not listed one by one in memory.
 const BAD_LINES_KEPT = 100_000;
@@ -58,7 +63,7 @@ const BAD_LINES_KEPT = 100_000;
  * untouched (the next import clears the half-built one). Mailbox files are read before activity
  * files (activities are kept for practitioners who hold a mailbox), whatever the order given.
  */
-export async function importDirectory(ctx: ServiceContext, paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importDirectory(ctx: ImportContext, paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const sources = await classify(await sourcesOf(paths));
   if (!sources.some((source) => source.kind === 'mailboxes')) {
@@ -83,9 +88,10 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
     badCount++;
     if (badLines.length < BAD_LINES_KEPT) badLines.push({ file, line, reason });
   };
-  // Where each address was first seen, as file number × 2^32 + line: numbers cost less memory than strings.
-  const addresses = new Map<string, number>();
-  const holders = new Set<string>();
+  // Where each address was first seen, as file number × 2^32 + line.
+  const addresses = new HashedKeys();
+  // Practitioners holding a mailbox (national id → 1): their activities are kept.
+  const holders = new HashedKeys();
   const files: FileReport[] = [];
   let entries = 0;
   let activities = 0;
@@ -96,32 +102,41 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
     let header: ReturnType<typeof parseHeader> | null = null;
     let read: ((fields: string[]) => ReturnType<ReturnType<typeof mailboxLineReader>> | ReturnType<ReturnType<typeof activityLineReader>>) | null = null;
     let lineNumber = 0;
-    let pending: Promise<void> = Promise.resolve();
-    const entryRows: EntryRow[] = [];
-    const activityRows: ActivityRow[] = [];
-    // One INSERT per full chunk, the next one prepared while the previous commits.
+    let pending: Promise<unknown> = Promise.resolve();
+    let rows: unknown[][] = [];
+    // One transaction per load of rows, the next one gathered while the previous commits.
     const flush = async (force: boolean) => {
-      while (entryRows.length >= ENTRY_ROWS || (force && entryRows.length > 0)) {
-        const rows = entryRows.splice(0, ENTRY_ROWS);
-        await pending;
-        pending = ctx.sql.write((trx) => insertEntries(trx, rows));
-      }
-      while (activityRows.length >= ACTIVITY_ROWS || (force && activityRows.length > 0)) {
-        const rows = activityRows.splice(0, ACTIVITY_ROWS);
-        await pending;
-        pending = ctx.sql.write((trx) => insertActivities(trx, rows));
-      }
+      if (rows.length < ROWS_PER_TRANSACTION && !(force && rows.length > 0)) return;
+      const load: BulkRows = { into: source.kind === 'mailboxes' ? 'entries' : 'activities', engine: ctx.sql.engine, rows };
+      rows = [];
+      await pending;
+      pending = ctx.sql.procedure('insertDirectoryRows', load);
     };
+    // Activity lines of practitioners without a mailbox are counted without being parsed.
+    let peek: ((line: string) => string | undefined) | null = null;
     for await (const batch of lineBatches(await source.open())) {
       for (const line of batch) {
         lineNumber++;
         if (header === null) {
           header = parseHeader(line);
           read = source.kind === 'mailboxes' ? mailboxLineReader(header) : activityLineReader(header);
+          if (source.kind === 'activities') peek = activityHolderPeek(header);
           continue;
         }
         if (line.trim() === '') continue;
         report.lines++;
+        if (line === OVERLONG_LINE) {
+          report.bad++;
+          bad(source.name, lineNumber, `line longer than ${MAX_LINE_BYTES} bytes`);
+          continue;
+        }
+        if (peek !== null) {
+          const holder = peek(line);
+          if (holder !== undefined && !holders.has(holder)) {
+            report.withoutMailbox++;
+            continue;
+          }
+        }
         const split = splitLine(header, line);
         if (!split.ok) {
           report.bad++;
@@ -144,34 +159,17 @@ export async function importDirectory(ctx: ServiceContext, paths: readonly strin
             continue;
           }
           addresses.set(record.addressKey, (files.length - 1) * 2 ** 32 + lineNumber);
-          if (record.nationalId) holders.add(record.nationalId);
-          entryRows.push(entryRow(generationId, record));
+          if (record.nationalId) holders.set(record.nationalId, 1);
+          rows.push(entryValues(generationId, record));
           report.kept++;
           entries++;
         } else {
-          const record = parsed.record as Exclude<typeof parsed.record, MailboxRecord>;
+          const record = parsed.record as ActivityRecord;
           if (!holders.has(record.nationalId)) {
             report.withoutMailbox++;
             continue;
           }
-          activityRows.push({
-            generation_id: generationId,
-            national_id: record.nationalId,
-            line: lineNumber,
-            profession_code: record.professionCode,
-            profession_label: record.professionLabel,
-            speciality_code: record.specialityCode,
-            speciality_label: record.specialityLabel,
-            mode_code: record.modeCode,
-            siret: record.siret,
-            finess: record.finess,
-            site_name: record.siteName,
-            postcode: record.postcode,
-            city: record.city,
-            department: record.department,
-            phone: record.phone,
-            email: record.email,
-          });
+          rows.push(activityValues(generationId, lineNumber, record));
           report.kept++;
           activities++;
         }
@@ -232,7 +230,7 @@ async function classify(sources: Source[]): Promise<Classified[]> {
 }
 
 /** A building generation left by a process that is gone is removed; one still alive stops us. */
-async function clearAbandoned(ctx: ServiceContext): Promise<void> {
+async function clearAbandoned(ctx: ImportContext): Promise<void> {
   for (const generation of await generationsIn(ctx.sql.read, 'building')) {
     if (isAlive(generation, ctx.clock())) {
       throw new MissiveError('conflict', `another directory import is running (started ${new Date(generation.started_at).toISOString()})`);
@@ -261,15 +259,16 @@ function isAlive(generation: GenerationRow, now: number): boolean {
   return now - generation.heartbeat_at < ABANDONED_AFTER_MS;
 }
 
-async function dropGeneration(ctx: ServiceContext, id: string): Promise<void> {
+async function dropGeneration(ctx: ImportContext, id: string): Promise<void> {
   while ((await ctx.sql.write((trx) => deleteGenerationRows(trx, id, DELETE_BATCH))) > 0) {
     // Batches: deposits keep flowing between them.
   }
   await ctx.sql.write((trx) => deleteGeneration(trx, id));
 }
 
-function entryRow(generationId: string, record: MailboxRecord): EntryRow {
-  return {
+/** An entry's values in ENTRY_COLUMNS order. */
+function entryValues(generationId: string, record: MailboxRecord): unknown[] {
+  const row: Record<(typeof ENTRY_COLUMNS)[number], unknown> = {
     generation_id: generationId,
     address: record.address,
     address_key: record.addressKey,
@@ -296,4 +295,28 @@ function entryRow(generationId: string, record: MailboxRecord): EntryRow {
     country: record.country,
     fingerprint: fingerprintOf(record),
   };
+  return ENTRY_COLUMNS.map((column) => row[column]);
+}
+
+/** An activity's values in ACTIVITY_COLUMNS order. */
+function activityValues(generationId: string, line: number, record: ActivityRecord): unknown[] {
+  const row: Record<(typeof ACTIVITY_COLUMNS)[number], unknown> = {
+    generation_id: generationId,
+    national_id: record.nationalId,
+    line,
+    profession_code: record.professionCode,
+    profession_label: record.professionLabel,
+    speciality_code: record.specialityCode,
+    speciality_label: record.specialityLabel,
+    mode_code: record.modeCode,
+    siret: record.siret,
+    finess: record.finess,
+    site_name: record.siteName,
+    postcode: record.postcode,
+    city: record.city,
+    department: record.department,
+    phone: record.phone,
+    email: record.email,
+  };
+  return ACTIVITY_COLUMNS.map((column) => row[column]);
 }

@@ -15,7 +15,7 @@ export async function sourcesOf(paths: readonly string[]): Promise<Source[]> {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new MissiveError('invalid_argument', `not a file: ${file}`);
     if (await isZip(file)) sources.push(...(await zipEntries(file)));
-    else sources.push({ name: path.basename(file), open: async () => createReadStream(file, { highWaterMark: 1 << 20 }) });
+    else sources.push({ name: path.basename(file), open: async () => createReadStream(file, { highWaterMark: 1 << 18 }) });
   }
   return sources;
 }
@@ -67,34 +67,57 @@ async function openZipEntry(file: string, name: string): Promise<Readable> {
   });
 }
 
+/** No extraction line comes near this; a longer one is reported as bad, not held in memory. */
+export const MAX_LINE_BYTES = 1 << 20;
+/** Stands for a line longer than MAX_LINE_BYTES (a NUL never starts a real line). */
+export const OVERLONG_LINE = '\u0000overlong';
+
 /**
  * The lines of a stream in batches, UTF-8 with or without BOM, LF or CRLF; a batch is handed over
  * only when the previous one was processed, so memory stays constant whatever the file size.
+ * Each line is decoded on its own: a value kept from it (an address, an identifier) holds on to
+ * its line at most, never to the megabyte read with it.
  */
 export async function* lineBatches(stream: Readable, batchSize = 2_000): AsyncGenerator<string[]> {
-  stream.setEncoding('utf8');
-  let rest = '';
+  let rest: Buffer | null = null;
   let first = true;
+  let skipping = false;
   let batch: string[] = [];
-  for await (const chunk of stream as AsyncIterable<string>) {
-    let text = rest + chunk;
-    if (first) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let bytes: Buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
+    if (skipping) {
+      // The rest of an overlong line, up to its end.
+      const end = bytes.indexOf(10);
+      if (end === -1) continue;
+      bytes = bytes.subarray(end + 1);
+      skipping = false;
+    }
+    if (first && bytes.length >= 3) {
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       first = false;
     }
     let start = 0;
     for (;;) {
-      const end = text.indexOf('\n', start);
+      const end = bytes.indexOf(10, start);
       if (end === -1) break;
-      batch.push(text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end));
+      batch.push(bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end));
       start = end + 1;
       if (batch.length === batchSize) {
         yield batch;
         batch = [];
       }
     }
-    rest = text.slice(start);
+    rest = start < bytes.length ? Buffer.from(bytes.subarray(start)) : null;
+    if (rest !== null && rest.length > MAX_LINE_BYTES) {
+      batch.push(OVERLONG_LINE);
+      rest = null;
+      skipping = true;
+    }
   }
-  if (rest.length > 0) batch.push(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  if (rest !== null) {
+    if (first && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) rest = rest.subarray(3);
+    const text = rest.toString('utf8');
+    batch.push(text.endsWith('\r') ? text.slice(0, -1) : text);
+  }
   if (batch.length > 0) yield batch;
 }
