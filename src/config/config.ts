@@ -13,6 +13,8 @@ export type Config = {
   databaseUrl: string;
   blobsDir: string;
   kekFile: string;
+  /** The Ed25519 key that signs the proof log's heads (PKCS#8 PEM, mode 0600). */
+  proofKeyFile: string;
   /** A key-encryption key given directly (base64), as production secrets managers do. */
   kek: string;
   /** Consent to generate the key-encryption key on first start (implied in development). */
@@ -47,6 +49,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'databaseUrl', env: 'MISSIVE_DATABASE_URL', kind: 'string', help: 'postgres://… for PostgreSQL; empty for embedded SQLite under dataDir' },
   { name: 'blobsDir', env: 'MISSIVE_BLOBS_DIR', kind: 'string', help: 'encrypted message files (default dataDir/blobs)' },
   { name: 'kekFile', env: 'MISSIVE_KEK_FILE', kind: 'string', help: 'key-encryption key file, mode 0600 (default dataDir/keys/kek.key)' },
+  { name: 'proofKeyFile', env: 'MISSIVE_PROOF_KEY_FILE', kind: 'string', help: 'Ed25519 key signing the proof log, PEM, mode 0600 (default dataDir/keys/proof-signing.pem; made at init)' },
   { name: 'kek', env: 'MISSIVE_KEK', kind: 'string', help: 'key-encryption key, base64 of 32 bytes (overrides kekFile)' },
   { name: 'allowKeyGeneration', env: 'MISSIVE_ALLOW_KEY_GENERATION', kind: 'boolean', help: 'generate missing keys at start (default: true in development only)' },
   { name: 'domain', env: 'MISSIVE_DOMAIN', kind: 'string', help: 'the mail domain this operator serves (default demo.mssante.test)' },
@@ -156,6 +159,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     databaseUrl: given.databaseUrl ?? '',
     blobsDir: path.resolve(cwd, given.blobsDir ?? path.join(dataDir, 'blobs')),
     kekFile: path.resolve(cwd, given.kekFile ?? path.join(dataDir, 'keys', 'kek.key')),
+    proofKeyFile: path.resolve(cwd, given.proofKeyFile ?? path.join(dataDir, 'keys', 'proof-signing.pem')),
     kek: given.kek ?? '',
     allowKeyGeneration: given.allowKeyGeneration ?? development,
     domain: (given.domain ?? 'demo.mssante.test').toLowerCase(),

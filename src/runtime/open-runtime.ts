@@ -10,10 +10,11 @@ import { noRelayNotifier, type Notifier } from '../services/notify/notifier.ts';
 import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
+import { loadOrCreateSigningKey } from '../store/crypto/signing-key-file.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 
-export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; close(): Promise<void> };
+export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; proofKeyGenerated: boolean; close(): Promise<void> };
 
 /** Builds the service context from the configuration: storage, blobs, keys. The composition root. */
 /** Where the configuration says the SQL store is. */
@@ -24,6 +25,7 @@ export function sqlLocationOf(config: Config): SqlLocation {
 export async function openRuntime(config: Config, options: { log?: Logger; clock?: () => number } = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.logLevel);
   const { kek, generated } = await loadKek(config);
+  const { key: proofKey, generated: proofKeyGenerated } = await loadOrCreateSigningKey(config.proofKeyFile, { allowGenerate: config.allowKeyGeneration });
   const sql = await openSqlStore(sqlLocationOf(config), log);
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
@@ -34,6 +36,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     blobs,
     notifier: notifierFor(config, sql, clock),
     kek,
+    proofKey,
     log,
     clock,
     limits: {
@@ -51,6 +54,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     ctx,
     config,
     keyGenerated: generated,
+    proofKeyGenerated,
     async close() {
       await drainDeposits(ctx);
       await stopAlerts();

@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/log.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
+import type { SigningKey } from '../store/crypto/signing-key-file.ts';
 import type { SqlStore } from '../store/database.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { Notifier } from './notify/notifier.ts';
@@ -17,6 +18,8 @@ export type ServiceContext = {
   readonly sql: SqlStore;
   readonly blobs: BlobStore;
   readonly kek: KeyEncryptionKey;
+  /** Signs the proof log's heads; its public half is published. */
+  readonly proofKey: SigningKey;
   /** Codes and alerts to addresses outside the trust space (development outbox or relay). */
   readonly notifier: Notifier;
   readonly limits: Limits;

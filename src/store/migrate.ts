@@ -4,6 +4,7 @@ import * as core from './migrations/001-core.ts';
 import * as identity from './migrations/002-identity.ts';
 import * as web from './migrations/003-web.ts';
 import * as directory from './migrations/004-directory.ts';
+import * as proofLog from './migrations/005-proof-log.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '002-identity': identity,
   '003-web': web,
   '004-directory': directory,
+  '005-proof-log': proofLog,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

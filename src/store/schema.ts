@@ -137,6 +137,26 @@ export interface ProofEventTable {
   at: number;
 }
 
+export interface ProofLeafTable {
+  leaf_index: number;
+  event_seq: number;
+  hash: Uint8Array;
+}
+
+export interface ProofNodeTable {
+  level: number;
+  position: number;
+  hash: Uint8Array;
+}
+
+export interface ProofHeadTable {
+  tree_size: number;
+  root_hash: Uint8Array;
+  signed_at: number;
+  key_id: string;
+  signature: Uint8Array;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   at: number;
@@ -291,6 +311,9 @@ export interface Database {
   mailbox_entry: MailboxEntryTable;
   recipient: RecipientTable;
   proof_event: ProofEventTable;
+  proof_leaf: ProofLeafTable;
+  proof_node: ProofNodeTable;
+  proof_head: ProofHeadTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

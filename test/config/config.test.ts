@@ -42,6 +42,7 @@ describe('loadConfig: defaults', () => {
       databaseUrl: '',
       blobsDir: path.join(cwd, 'data', 'blobs'),
       kekFile: path.join(cwd, 'data', 'keys', 'kek.key'),
+      proofKeyFile: path.join(cwd, 'data', 'keys', 'proof-signing.pem'),
       kek: '',
       allowKeyGeneration: true,
       domain: 'demo.mssante.test',

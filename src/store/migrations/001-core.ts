@@ -159,7 +159,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
 }
 
 /** Proofs and traces are append-only; the database refuses an UPDATE or DELETE whoever asks. */
-async function forbidChanges(db: Kysely<unknown>, engine: Engine, table: string): Promise<void> {
+export async function forbidChanges(db: Kysely<unknown>, engine: Engine, table: string): Promise<void> {
   const message = `${table} is append-only`;
   if (engine === 'postgres') {
     await sql`create function ${sql.raw(`${table}_append_only`)}() returns trigger language plpgsql as ${sql.lit(

@@ -1,0 +1,128 @@
+import { leafHash, TreeEdge } from '../../core/proof/merkle.ts';
+import { headSignatureValid, keyIdOf, leafBytes } from '../../core/proof/log-entries.ts';
+import { headsFrom, leavesWithEvents, nodesOfLevel, type HeadRow, type NodeRow } from '../../store/repositories/proof-log.ts';
+import type { Queryable } from '../../store/repositories/queryable.ts';
+import { headOf, loggedEvent, unloggedCount, type ProofContext } from './proof-log.ts';
+
+export type AuditReport = {
+  ok: boolean;
+  leaves: number;
+  heads: number;
+  /** What does not match, first ones only: each names the leaf, node or head. */
+  problems: string[];
+  unlogged: number;
+};
+
+const PAGE = 10_000;
+const MAX_PROBLEMS = 50;
+
+/**
+ * Recomputes the whole log from the events: every leaf hash from its event, every stored
+ * perfect subtree, every signed head's root and signature. Any difference is a problem: an
+ * edited or deleted event, node or head, or a head Missive's key did not sign.
+ */
+export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
+  const q = ctx.sql.read;
+  const problems: string[] = [];
+  const problem = (text: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(text);
+  };
+  const edge = new TreeEdge();
+  const levels = new Map<number, LevelReader>();
+  const heads = new PagedHeads(q);
+  let checkedHeads = 0;
+  const ownKey = keyIdOf(ctx.proofKey.publicKey);
+
+  const checkHeadsAt = async (size: number) => {
+    for (let head = await heads.peek(); head !== null && Number(head.tree_size) <= size; head = await heads.peek()) {
+      heads.next();
+      checkedHeads++;
+      const signed = headOf(head);
+      if (signed.treeSize !== size) problem(`head of size ${signed.treeSize}: the log has no such prefix`);
+      else if (!signed.rootHash.equals(edge.root())) problem(`head of size ${signed.treeSize}: its root is not the events' root`);
+      if (signed.keyId !== ownKey || !headSignatureValid(signed, ctx.proofKey.publicKey)) problem(`head of size ${signed.treeSize}: the signature is not the operator's`);
+    }
+  };
+
+  await checkHeadsAt(0);
+  for (let from = 0; ; ) {
+    const rows = await leavesWithEvents(q, from, PAGE);
+    for (const row of rows) {
+      const index = Number(row.leaf_index);
+      if (index !== edge.size) {
+        problem(`leaf ${edge.size} is missing (next stored leaf is ${index})`);
+        return finish();
+      }
+      const stored = Buffer.from(row.hash);
+      if (row.id === null) problem(`leaf ${index}: its event (seq ${row.event_seq}) is gone`);
+      else {
+        const event = loggedEvent({ ...row, id: row.id, type: row.type!, message_id: row.message_id!, message_id_header: row.message_id_header!, content_digest: row.content_digest!, actor: row.actor!, channel: row.channel!, at: row.at! });
+        if (!leafHash(leafBytes(event)).equals(stored)) problem(`leaf ${index}: event ${row.id} does not hash to its leaf (edited)`);
+      }
+      for (const node of edge.append(stored)) {
+        if (node.level === 0) continue;
+        let reader = levels.get(node.level);
+        if (!reader) levels.set(node.level, (reader = new LevelReader(q, node.level)));
+        const kept = await reader.at(node.position);
+        if (!kept) problem(`subtree ${node.level}:${node.position} is missing`);
+        else if (!Buffer.from(kept.hash).equals(node.hash)) problem(`subtree ${node.level}:${node.position} differs from its leaves`);
+      }
+      await checkHeadsAt(edge.size);
+    }
+    if (rows.length < PAGE) break;
+    from = edge.size;
+  }
+  const after = await heads.peek();
+  if (after !== null) problem(`head of size ${after.tree_size} is beyond the ${edge.size} leaves`);
+  return finish();
+
+  async function finish(): Promise<AuditReport> {
+    const unlogged = await unloggedCount(q);
+    return { ok: problems.length === 0, leaves: edge.size, heads: checkedHeads, problems, unlogged };
+  }
+}
+
+/** One level's stored subtrees read in position order, a page at a time. */
+class LevelReader {
+  readonly #q: Queryable;
+  readonly #level: number;
+  #page: NodeRow[] = [];
+  #next = 0;
+  constructor(q: Queryable, level: number) {
+    this.#q = q;
+    this.#level = level;
+  }
+  /** Positions are asked in increasing order (the tree completes them so). */
+  async at(position: number): Promise<NodeRow | null> {
+    while (this.#next < this.#page.length && Number(this.#page[this.#next]!.position) < position) this.#next++;
+    if (this.#next >= this.#page.length) {
+      this.#page = await nodesOfLevel(this.#q, this.#level, position, PAGE);
+      this.#next = 0;
+    }
+    const row = this.#page[this.#next];
+    return row !== undefined && Number(row.position) === position ? row : null;
+  }
+}
+
+class PagedHeads {
+  readonly #q: Queryable;
+  #page: HeadRow[] = [];
+  #index = 0;
+  #after = -1;
+  #done = false;
+  constructor(q: Queryable) {
+    this.#q = q;
+  }
+  async peek(): Promise<HeadRow | null> {
+    if (this.#index >= this.#page.length && !this.#done) {
+      this.#page = await headsFrom(this.#q, this.#after, PAGE);
+      this.#index = 0;
+      if (this.#page.length < PAGE) this.#done = true;
+    }
+    return this.#page[this.#index] ?? null;
+  }
+  next(): void {
+    this.#after = Number(this.#page[this.#index]!.tree_size);
+    this.#index++;
+  }
+}

@@ -1,0 +1,24 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { loadOrCreateSecretFile, type SecretKind } from './secret-file.ts';
+
+/** The operator's Ed25519 key that signs proof-log heads; the public half is published. */
+export type SigningKey = { privateKey: KeyObject; publicKey: KeyObject };
+
+const SIGNING_KEY_FILE: SecretKind<SigningKey> = {
+  what: 'proof signing key',
+  parse(text) {
+    const privateKey = createPrivateKey({ key: text, format: 'pem' });
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 private key');
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  },
+  create() {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    return { secret: { privateKey, publicKey }, text: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string };
+  },
+};
+
+/** Loads the signing key (PKCS#8 PEM, mode 0600), or creates it when absent and allowed (at init, in development). */
+export async function loadOrCreateSigningKey(path: string, opts: { allowGenerate: boolean }): Promise<{ key: SigningKey; generated: boolean }> {
+  const { secret, generated } = await loadOrCreateSecretFile(path, SIGNING_KEY_FILE, opts);
+  return { key: secret, generated };
+}
