@@ -8,6 +8,7 @@ import { startHttp } from './protocols/http/server.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { addDomain } from './services/accounts.ts';
 import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
+import { keepProofLog } from './services/proofs/proof-log-keeper.ts';
 import { runRetention, sweepOrphanBlobs } from './services/retention.ts';
 
 /** `npm start`: every listener on the configured storage; the demo operator on a first development start. */
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, { log });
   const { ctx } = runtime;
   if (runtime.keyGenerated) log.warn('generated a new key-encryption key', { file: config.kekFile });
+  if (runtime.proofKeyGenerated) log.warn('generated a new proof signing key', { file: config.proofKeyFile });
   if (!ctx.localDomains.has(config.domain)) await addDomain(ctx, config.domain);
 
   if (config.demoSeed) {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     retention.unref();
   };
   scheduleRetention();
+  const proofLog = keepProofLog(ctx);
 
   printWelcome(config, http.url, config.demoSeed ? await readCredentials(credentialsFile) : null);
 
@@ -75,10 +78,14 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('stopping', { signal });
     clearTimeout(retention);
-    http.app.close().then(() => runtime.close()).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    http.app
+      .close()
+      .then(() => proofLog.stop())
+      .then(() => runtime.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

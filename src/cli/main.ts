@@ -11,9 +11,13 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name ? 0 : 2;
   }
-  const words = name === 'user' || name === 'mailbox' || name === 'retention' || name === 'directory' ? `${name} ${args.shift() ?? ''}`.trim() : name;
+  const words = ['user', 'mailbox', 'retention', 'directory', 'proof'].includes(name) ? `${name} ${args.shift() ?? ''}`.trim() : name;
   const command = COMMANDS[words];
   if (!command) throw new CliError(`unknown command "${words}" (see missive help)`, 2);
+  if (command.offline) {
+    await command.run(args);
+    return 0;
+  }
   const config = loadConfig();
   process.umask(0o077); // files the CLI creates (database, keys, blobs) are the operator's alone
   // CLI commands log only warnings and errors: their output is the command's answer.

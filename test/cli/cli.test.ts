@@ -28,7 +28,7 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 test('init is idempotent and reports the key', async () => {
   const result = await missive(['init']);
   assert.equal(result.code, 0);
-  assert.match(result.stdout, /domain cli\.mssante\.test; key-encryption key loaded \(id [0-9a-f]{16}\)/);
+  assert.match(result.stdout, /domain cli\.mssante\.test; key-encryption key loaded \(id [0-9a-f]{16}\); proof signing key loaded \(id [0-9a-f]{16}\)/);
 });
 
 test('send, list and show: a message travels and reads back as stored', async () => {
@@ -89,4 +89,22 @@ test('retention run reports what it purged', async () => {
   const result = await missive(['retention', 'run', '--days', '30']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'retention (30 days): 0 message(s) purged, 0 file(s) removed\n');
+});
+
+// Last: it edits the database behind Missive.
+test('proof key prints the public key; proof audit finds the log intact, then loudly not once an event is edited behind Missive', async () => {
+  const key = await missive(['proof', 'key']);
+  assert.equal(key.code, 0, key.stderr);
+  assert.match(key.stdout, /^# key id [0-9a-f]{16} \(Ed25519\)\n-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+  const intact = await missive(['proof', 'audit']);
+  assert.equal(intact.code, 0, intact.stderr);
+  assert.match(intact.stdout, /^proof log intact: [1-9]\d* events, [1-9]\d* signed heads checked\n$/);
+  // Someone with the database file edits an event, going around its append-only guard.
+  const { DatabaseSync } = await import('node:sqlite');
+  const database = new DatabaseSync(path.join(dataDir, 'missive.sqlite'));
+  database.exec("drop trigger proof_event_no_update; update proof_event set at = at + 1 where seq = 1;");
+  database.close();
+  const broken = await missive(['proof', 'audit']);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /PROOF LOG MISMATCH .*\n\s+leaf 0: event evt_\w+ does not hash to its leaf \(edited\)/);
 });

@@ -13,7 +13,7 @@ async function sendOne(rt: TestRuntime, to = [`sbernard@${DOMAIN}`, `khaddad@${D
   return send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to, subject: 'Compte rendu' }));
 }
 
-const receipt = (rt: TestRuntime, messageId: string) => receiptFor(rt.ctx, user('emartin'), messageId, DOMAIN);
+const receipt = (rt: TestRuntime, messageId: string) => receiptFor(rt.ctx, user('emartin'), messageId);
 const clone = (value: Receipt): Receipt => JSON.parse(JSON.stringify(value)) as Receipt;
 
 engineTest('proof log: a receipt proves submitted, delivered and opened in the signed log, offline; one changed byte anywhere fails it', async (_t, rt) => {
@@ -46,7 +46,7 @@ engineTest('proof log: a receipt proves submitted, delivered and opened in the s
   // Someone else's key does not verify it; nobody else may ask for it.
   const { generateKeyPairSync } = await import('node:crypto');
   assert.equal(verifyReceipt(clone(proof), generateKeyPairSync('ed25519').publicKey).ok, false);
-  await assert.rejects(receiptFor(rt.ctx, user('sbernard'), messageId, DOMAIN), /no such message/);
+  await assert.rejects(receiptFor(rt.ctx, user('sbernard'), messageId), /no such message/);
 });
 
 engineTest('proof log: parallel deposits and sequencers give one dense, consistent log; heads are consistent with each other', async (_t, rt) => {

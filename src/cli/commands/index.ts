@@ -1,14 +1,17 @@
 import type { Runtime } from '../../runtime/open-runtime.ts';
 import { directoryHideCommand, directoryImportCommand, directoryShowCommand, directoryStatusCommand } from './directory.ts';
 import { initCommand } from './init.ts';
+import { proofAuditCommand, proofKeyCommand, proofVerifyCommand } from './proof.ts';
 import { listCommand, showCommand } from './read.ts';
 import { mailboxAddCommand, userAddCommand, userResetTotpCommand } from './accounts.ts';
 import { retentionRunCommand } from './retention.ts';
 import { sendCommand } from './send.ts';
 
-export type Command = { summary: string; usage: string; run(runtime: Runtime, args: string[]): Promise<void> };
+export type Command = { summary: string; usage: string; offline?: false; run(runtime: Runtime, args: string[]): Promise<void> };
+/** A command that needs no Missive instance (no configuration, database or keys). */
+export type OfflineCommand = { summary: string; usage: string; offline: true; run(args: string[]): Promise<void> };
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command | OfflineCommand> = {
   init: initCommand,
   'user add': userAddCommand,
   'user reset-totp': userResetTotpCommand,
@@ -21,6 +24,9 @@ export const COMMANDS: Record<string, Command> = {
   'directory status': directoryStatusCommand,
   'directory hide': directoryHideCommand,
   'directory show': directoryShowCommand,
+  'proof key': proofKeyCommand,
+  'proof audit': proofAuditCommand,
+  'proof verify': proofVerifyCommand,
 };
 
 export function usage(): string {

@@ -1,3 +1,4 @@
+import { keyIdOf } from '../../core/proof/log-entries.ts';
 import { addDomain } from '../../services/accounts.ts';
 import type { Command } from './index.ts';
 import { parse } from './args.ts';
@@ -12,6 +13,7 @@ export const initCommand: Command = {
     const { values } = parse(args, { domain: { type: 'string' } }, USAGE);
     const domain = values.domain ?? runtime.config.domain;
     await addDomain(runtime.ctx, domain);
-    process.stdout.write(`initialised: domain ${domain}; key-encryption key ${runtime.keyGenerated ? 'generated' : 'loaded'} (id ${runtime.ctx.kek.id})\n`);
+    const proofKey = `proof signing key ${runtime.proofKeyGenerated ? 'generated' : 'loaded'} (id ${keyIdOf(runtime.ctx.proofKey.publicKey)})`;
+    process.stdout.write(`initialised: domain ${domain}; key-encryption key ${runtime.keyGenerated ? 'generated' : 'loaded'} (id ${runtime.ctx.kek.id}); ${proofKey}\n`);
   },
 };

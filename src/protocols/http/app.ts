@@ -18,6 +18,7 @@ import { fhirRoutes } from './routes/fhir.ts';
 import { healthRoutes } from './routes/health.ts';
 import { composeRoutes } from './routes/compose.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { proofPublicRoutes, proofRoutes } from './routes/proof.ts';
 import { readerRoutes } from './routes/reader.ts';
 import { totpRoutes } from './routes/totp.ts';
 import { webClientRoutes } from './routes/web-client.ts';
@@ -102,6 +103,8 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
   await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(proofRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(proofPublicRoutes(ctx));
   await app.register(fhirRoutes(ctx, options.version), { prefix: '/fhir' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });

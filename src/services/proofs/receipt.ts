@@ -11,7 +11,7 @@ import { loggedEvent, sequenceEvents, storedInclusionProof } from './proof-log.t
  * (submitted, delivered and opened per recipient, purged…), each proven in the latest signed head.
  * Still given once retention has purged the content: proofs outlive it.
  */
-export async function receiptFor(ctx: ServiceContext, principal: Principal, messageId: string, operator: string): Promise<Receipt> {
+export async function receiptFor(ctx: ServiceContext, principal: Principal, messageId: string): Promise<Receipt> {
   const message = await sentMessageFor(ctx, principal, messageId, { purgedToo: true });
   const head = await sequenceEvents(ctx);
   if (head === null) throw new Error('the proof log is empty although the message has events');
@@ -24,7 +24,8 @@ export async function receiptFor(ctx: ServiceContext, principal: Principal, mess
   }
   return {
     format: 'missive-receipt/1',
-    operator,
+    // The sending mailbox is ours: its domain names the operator that signs.
+    operator: message.sender.slice(message.sender.lastIndexOf('@') + 1).toLowerCase(),
     key: { algorithm: 'Ed25519', id: keyIdOf(ctx.proofKey.publicKey), publicKeyPem: publicKeyPem(ctx) },
     head: { treeSize: head.treeSize, rootHash: head.rootHash.toString('hex'), signedAt: head.signedAt, signature: head.signature.toString('base64') },
     message: { id: message.id, messageIdHeader: message.message_id_header, contentDigest: message.content_digest },
