@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { publicKeyFromPem, verifyReceipt } from '../../src/core/proof/receipt.ts';
 import { engineTest } from '../support/engines.ts';
 import { countRows } from '../support/fixtures.ts';
 import { assertNoPageErrors, launchBrowser, newPerson, serveWeb } from './support/browser.ts';
@@ -79,6 +82,18 @@ engineTest('browser: a 3 MB attachment reaches an inbox already open, live; it d
     await trackedRow.getByText(/^Ouvert le \d{2}\/\d{2}\/\d{4}/).waitFor();
     await sender.page.getByText('Ouvert par tous').waitFor();
     assert.equal(await sameDocument(sender.page), true, 'Suivi was reloaded instead of updated live');
+
+    // Suivi offers the receipt: the electronic one verifies with the operator's published key, the PDF says the same in French.
+    const [json] = await Promise.all([sender.page.waitForEvent('download'), sender.page.getByRole('link', { name: 'Preuve électronique (JSON)' }).click()]);
+    assert.match(json.suggestedFilename(), /^preuve-msg_\w+\.json$/);
+    const key = publicKeyFromPem(await (await fetch(`${url}/.well-known/missive/proof-key.pem`)).text());
+    const checked = verifyReceipt(JSON.parse(await readFile(await json.path(), 'utf8')), key);
+    assert.deepEqual(checked.problems, []);
+    assert.deepEqual(checked.events.map((event) => event.type).sort(), ['delivered', 'opened', 'submitted']);
+    const [pdf] = await Promise.all([sender.page.waitForEvent('download'), sender.page.getByRole('link', { name: 'Preuve (PDF)' }).click()]);
+    assert.match(pdf.suggestedFilename(), /^preuve-msg_\w+\.pdf$/);
+    const text = (await promisify(execFile)('pdftotext', [await pdf.path(), '-'])).stdout.replace(/\s+/g, ' ');
+    assert.ok(text.includes('Première lecture par khaddad@demo.mssante.test'), text);
     assertNoPageErrors(reader, 'khaddad');
     assertNoPageErrors(sender, 'emartin');
   } finally {

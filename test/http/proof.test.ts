@@ -7,6 +7,10 @@ import { verifyConsistency } from '../../src/core/proof/merkle.ts';
 import { engineTest } from '../support/engines.ts';
 import { rawMessage, send } from '../support/fixtures.ts';
 import { run } from '../support/processes.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const tool = async (command: string, args: string[]) => (await promisify(execFile)(command, args)).stdout;
 import { logIn } from './login.ts';
 import { as, D, serve } from './server.ts';
 
@@ -44,6 +48,29 @@ engineTest('proof over HTTP: the sender downloads a receipt that missive proof v
   const refused = await run(['src/cli/main.ts', 'proof', 'verify', receiptFile, '--key', keyFile], { env: offline });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /receipt NOT valid:\n\s+event 1: the facts shown differ from the signed leaf/);
+
+  // The same facts in French, as a PDF that poppler (Debian's pdfinfo, pdftotext) reads.
+  const { openMessage } = await import('../../src/services/open.ts');
+  await openMessage(rt.ctx, { principal: { kind: 'user', userId: 'sbernard' }, messageId, channel: 'web' });
+  const pdf = await emartin.get(`/api/v1/messages/${messageId}/proof?format=pdf`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const pdfFile = path.join(dir, 'preuve.pdf');
+  writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()));
+  const info = await tool('pdfinfo', [pdfFile]);
+  assert.match(info, /Title:\s+Preuve de dépôt, de remise et de lecture — msg_\w+/);
+  assert.match(info, /Pages:\s+1/);
+  const text = (await tool('pdftotext', ['-layout', pdfFile, '-'])).replace(/\s+/g, ' ');
+  for (const expected of [
+    'Preuve de dépôt, de remise et de lecture',
+    `Dépôt du message par emartin`,
+    `Remise dans la boîte de sbernard@${D}`,
+    `Remise dans la boîte de khaddad@${D}`,
+    `Première lecture par sbernard@${D}`,
+    'heure de Paris',
+    'missive proof verify preuve.json',
+  ]) assert.ok(text.includes(expected), `the PDF says "${expected}"`);
+  assert.equal((await emartin.get(`/api/v1/messages/${messageId}/proof?format=docx`)).status, 400);
 
   const sbernard = as(url, await logIn(url, 'sbernard'));
   assert.equal((await sbernard.get(`/api/v1/messages/${messageId}/proof`)).status, 404);

@@ -15,6 +15,9 @@ import '../styles/pages.css';
 
 const PAGE = 50;
 
+/** The receipt of a sent message: the server answers it as a download (PDF for people, JSON to verify). */
+const proofUrl = (messageId: string, format: 'pdf' | 'json') => `/api/v1/messages/${encodeURIComponent(messageId)}/proof?format=${format}`;
+
 /** Suivi: every message sent from a mailbox, with delivery and opening per recipient. */
 export function TrackingPage({ mailboxId }: { mailboxId: string }) {
   const i18n = useI18n();
@@ -166,10 +169,23 @@ function TrackedMessage({ entry, mailboxId, folder }: { entry: ListEntry; mailbo
           ) : (
             <Spinner label={t('tracking.loading')} />
           )}
-          <a className="btn btn-quiet btn-small" href={hrefOf(route)} onClick={linkClick(route)}>
-            <Icon name="mail" size={16} />
-            {t('tracking.open')}
-          </a>
+          <div className="track-actions">
+            <a className="btn btn-quiet btn-small" href={hrefOf(route)} onClick={linkClick(route)}>
+              <Icon name="mail" size={16} />
+              {t('tracking.open')}
+            </a>
+            <a className="btn btn-quiet btn-small" href={proofUrl(entry.messageId, 'pdf')} download aria-describedby={`${detailId}-proof`}>
+              <Icon name="download" size={16} />
+              {t('tracking.proofPdf')}
+            </a>
+            <a className="btn btn-quiet btn-small" href={proofUrl(entry.messageId, 'json')} download aria-describedby={`${detailId}-proof`}>
+              <Icon name="download" size={16} />
+              {t('tracking.proofJson')}
+            </a>
+          </div>
+          <p id={`${detailId}-proof`} className="muted track-proof-hint">
+            {t('tracking.proofHint')}
+          </p>
         </div>
       ) : null}
     </li>

@@ -3,6 +3,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { sequenceEvents, signedHead, storedConsistencyProof } from '../../../services/proofs/proof-log.ts';
 import { publicKeyPem, receiptFor } from '../../../services/proofs/receipt.ts';
+import { receiptPdf } from '../../../services/proofs/receipt-pdf.ts';
 import type { TreeHead } from '../../../core/proof/log-entries.ts';
 import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
@@ -54,12 +55,16 @@ export function proofRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           summary: 'Receipt of a message I sent: its events (submitted, delivered, opened…) with inclusion proofs in the signed proof log; check it offline with missive proof verify',
           params: Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' }) }),
+          querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')], { description: 'json (default): the electronic receipt; pdf: the same facts in French, for people' })) }, { additionalProperties: false }),
           // The receipt's shape is its own format (missive-receipt/1), documented with `missive proof verify`.
           response: { 200: Type.Unknown(), 401: ErrorBody, 404: ErrorBody },
         },
       },
       async (request, reply) => {
         const receipt = await receiptFor(ctx, callerOf(request).principal, request.params.messageId);
+        if (request.query.format === 'pdf') {
+          return reply.type('application/pdf').header('content-disposition', `attachment; filename="preuve-${receipt.message.id}.pdf"`).send(receiptPdf(receipt, ctx.clock()));
+        }
         return reply.header('content-disposition', `attachment; filename="preuve-${receipt.message.id}.json"`).send(receipt);
       },
     );
