@@ -9,6 +9,7 @@ import { openRuntime } from '../src/runtime/open-runtime.ts';
 import { addDomain, addMailbox, addUser } from '../src/services/accounts.ts';
 import { ALL_RIGHTS } from '../src/core/mailbox.ts';
 import { deposit } from '../src/services/deposit/deposit.ts';
+import { keepProofLog } from '../src/services/proofs/proof-log-keeper.ts';
 import { freshPostgresDatabase } from '../test/support/engines.ts';
 
 /**
@@ -34,7 +35,8 @@ export async function main(args: string[]): Promise<void> {
   console.log(JSON.stringify({ bench: 'deposit', count, concurrency, depositsPerSecond: results }));
 }
 
-async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrency: number, overrides: Record<string, string>): Promise<number> {
+/** Deposits per second on a fresh instance; with `proofLog`, the server's proof-log sequencer runs meanwhile, as in production. */
+export async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrency: number, overrides: Record<string, string>, options: { proofLog?: boolean; quiet?: boolean } = {}): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-bench-'));
   const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir, ...overrides };
   let drop = async () => {};
@@ -57,6 +59,7 @@ async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrenc
     const to = ['r1@bench.mssante.test', 'r2@bench.mssante.test', 'r3@bench.mssante.test'];
     const one = () => deposit(ctx, { principal: { kind: 'user', userId: 'sender' }, channel: 'api', envelope: { from: 'sender@bench.mssante.test', to }, source: [message] });
     for (let i = 0; i < 50; i++) await one(); // warm-up: JIT, statement caches
+    const proofLog = options.proofLog ? keepProofLog(ctx) : null;
     let next = 0;
     const started = performance.now();
     await Promise.all(
@@ -65,8 +68,9 @@ async function benchOne(engine: 'sqlite' | 'postgres', count: number, concurrenc
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    await proofLog?.stop();
     const rate = count / seconds;
-    console.log(`${engine}: ${count} durable deposits in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} deposits/s (${message.length} bytes each)`);
+    if (!options.quiet) console.log(`${engine}: ${count} durable deposits in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} deposits/s (${message.length} bytes each)`);
     return Math.round(rate);
   } finally {
     await runtime.close();

@@ -6,6 +6,7 @@ const BENCHES: Record<string, string> = {
   deposit: './deposit.ts',
   web: './web.ts',
   directory: './directory.ts',
+  proofs: './proofs.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

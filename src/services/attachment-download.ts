@@ -17,13 +17,18 @@ export type AttachmentDownload = {
 
 /**
  * One attachment of a message, decoded as it streams (a 10 MB base64 file is never held whole).
- * An opening. A part that is not one of the message's attachments is not found, and nothing is
- * recorded for it.
+ * An opening, and a recipient's first download is proven (`attachment_downloaded`). A part that
+ * is not one of the message's attachments is not found, and nothing is recorded for it.
  */
 export async function downloadAttachment(ctx: ServiceContext, request: ReadRequest & { part: string }): Promise<AttachmentDownload> {
-  const opened = await openAfterCheck(ctx, request, (index) => {
-    if (!attachmentPart(index, request.part)) throw new MissiveError('not_found', 'this message has no such attachment');
-  });
+  const opened = await openAfterCheck(
+    ctx,
+    request,
+    (index) => {
+      if (!attachmentPart(index, request.part)) throw new MissiveError('not_found', 'this message has no such attachment');
+    },
+    { attachment: true },
+  );
   const found = attachmentPart(opened.index, request.part)!;
   const messageId = opened.messageId;
   const size = found.part.decodedSize;

@@ -99,11 +99,11 @@ export async function readMessageHtml(ctx: ServiceContext, request: ReadRequest)
  * Opens the message for reading only if `check` accepts its index, so that a request for
  * something the message does not have changes nothing: the check is made on a peek.
  */
-export async function openAfterCheck(ctx: ServiceContext, request: ReadRequest, check: (index: MessageIndex) => void): Promise<OpenedMessage> {
+export async function openAfterCheck(ctx: ServiceContext, request: ReadRequest, check: (index: MessageIndex) => void, options: { attachment?: boolean } = {}): Promise<OpenedMessage> {
   const peeked = await openMessage(ctx, { ...openRequest(request), peek: true });
   peeked.content.destroy();
   check(peeked.index);
-  return openMessage(ctx, openRequest(request));
+  return openMessage(ctx, { ...openRequest(request), ...options });
 }
 
 function openRequest(request: ReadRequest) {

@@ -6,7 +6,7 @@ import { addressKey } from '../core/address.ts';
 import { findMailboxByKey, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
 import { findMessage, mailboxesHolding, markOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
-import { appendProofEvents } from '../store/repositories/proofs.ts';
+import { appendProofEvents, recipientsWithEvent } from '../store/repositories/proofs.ts';
 import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
@@ -19,6 +19,8 @@ export type OpenRequest = {
   viaMailboxId?: string;
   /** IMAP BODY.PEEK and previews: reading without it counting as an opening. */
   peek?: boolean;
+  /** Reading an attachment: besides the opening, its recipients' first download is proven. */
+  attachment?: boolean;
 };
 
 export type OpenedMessage = {
@@ -109,6 +111,14 @@ async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRe
       );
       await appendProofEvents(trx, events);
       if (opened.length > 0) openedFor.push(mailboxId);
+    }
+    if (request.attachment) {
+      const already = new Set(await recipientsWithEvent(trx, message.id, 'attachment_downloaded'));
+      const downloaders = recipients.filter((recipient) => recipient.mailbox_id !== null && via.includes(recipient.mailbox_id) && !already.has(recipient.address));
+      await appendProofEvents(
+        trx,
+        downloaders.map((recipient): ProofEvent => ({ type: 'attachment_downloaded', messageId: message.id, messageIdHeader: message.message_id_header, contentDigest: message.content_digest, actor, recipient: recipient.address, channel: request.channel, at: now })),
+      );
     }
     await appendAudit(trx, { at: now, actor, action: 'open', target: message.id, result: 'ok', detail: { channel: request.channel } });
   });

@@ -130,3 +130,19 @@ function flipBase64(text: string): string {
   bytes[0]! ^= 1;
   return bytes.toString('base64');
 }
+
+engineTest('proof log: a recipient downloading an attachment is proven once, besides the opening; the receipt shows it', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const raw = rawMessage({ from: `emartin@${DOMAIN}`, to: [`sbernard@${DOMAIN}`], attachment: { name: 'bilan.pdf', bytes: Buffer.from('%PDF-1.4 bilan') } });
+  const { messageId } = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', raw);
+  const { downloadAttachment } = await import('../../src/services/attachment-download.ts');
+  for (let i = 0; i < 2; i++) {
+    const download = await downloadAttachment(rt.ctx, { principal: user('sbernard'), messageId, part: '2' });
+    for await (const _ of download.content) {
+      // Read to the end, as a browser does.
+    }
+  }
+  const checked = verifyReceipt(await receipt(rt, messageId), rt.ctx.proofKey.publicKey);
+  assert.ok(checked.ok, checked.problems.join('; '));
+  assert.deepEqual(checked.events.map((event) => `${event.type}:${event.recipient ?? ''}`), ['submitted:', 'delivered:sbernard@demo.mssante.test', 'opened:sbernard@demo.mssante.test', 'attachment_downloaded:sbernard@demo.mssante.test']);
+});

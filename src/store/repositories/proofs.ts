@@ -28,3 +28,9 @@ export type StoredProofEvent = Selectable<ProofEventTable>;
 export async function proofEventsOf(q: Queryable, messageId: string): Promise<StoredProofEvent[]> {
   return q.selectFrom('proof_event').selectAll().where('message_id', '=', messageId).orderBy('seq').execute();
 }
+
+/** The recipients that already have an event of this type for a message (first-time facts are recorded once). */
+export async function recipientsWithEvent(q: Queryable, messageId: string, type: ProofEvent['type']): Promise<string[]> {
+  const rows = await q.selectFrom('proof_event').select('recipient').where('message_id', '=', messageId).where('type', '=', type).execute();
+  return rows.map((row) => row.recipient).filter((recipient): recipient is string => recipient !== null);
+}
