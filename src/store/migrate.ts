@@ -5,6 +5,7 @@ import * as identity from './migrations/002-identity.ts';
 import * as web from './migrations/003-web.ts';
 import * as directory from './migrations/004-directory.ts';
 import * as proofLog from './migrations/005-proof-log.ts';
+import * as trackingAlerts from './migrations/006-tracking-alerts.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '003-web': web,
   '004-directory': directory,
   '005-proof-log': proofLog,
+  '006-tracking-alerts': trackingAlerts,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -212,6 +212,8 @@ export interface UserPreferenceTable {
   alert_new_message: Flag;
   last_alert_at: number | null;
   updated_at: number;
+  alert_tracking: Flag;
+  last_tracking_alert_at: number | null;
 }
 
 export interface TotpCredentialTable {

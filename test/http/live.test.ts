@@ -80,10 +80,13 @@ engineTest('me and preferences: the CSRF token comes back after a reload; langua
     assert.equal(me.userId, 'emartin');
     assert.equal(me.csrfToken, session.csrf);
     assert.equal(me.notifyEmail, 'e••••••@exemple.fr', 'the usual address, masked');
-    assert.deepEqual(me.preferences, { language: 'fr', alertNewMessage: false });
-    const saved = await emartin.put('/api/v1/me/preferences', { language: 'en', alertNewMessage: true });
+    assert.deepEqual(me.preferences, { language: 'fr', alertNewMessage: false, alertTracking: false });
+    const saved = await emartin.put('/api/v1/me/preferences', { language: 'en', alertNewMessage: true, alertTracking: true });
     assert.equal(saved.status, 200);
-    assert.deepEqual(((await (await emartin.get('/api/v1/me')).json()) as { preferences: unknown }).preferences, { language: 'en', alertNewMessage: true });
+    assert.deepEqual(((await (await emartin.get('/api/v1/me')).json()) as { preferences: unknown }).preferences, { language: 'en', alertNewMessage: true, alertTracking: true });
+    // A client that does not know the opening alert leaves it as it was.
+    assert.equal((await emartin.put('/api/v1/me/preferences', { language: 'en', alertNewMessage: false })).status, 200);
+    assert.deepEqual(((await (await emartin.get('/api/v1/me')).json()) as { preferences: unknown }).preferences, { language: 'en', alertNewMessage: false, alertTracking: true });
     assert.equal((await emartin.put('/api/v1/me/preferences', { language: 'de', alertNewMessage: true })).status, 400);
     assert.equal((await emartin.put('/api/v1/me/preferences', { language: 'fr' })).status, 400);
     assert.equal((await fetch(`${url}/api/v1/me`)).status, 401);
@@ -111,6 +114,36 @@ engineTest('new-message alerts: opt-in, to the usual address, no sender nor subj
     assert.equal(alert?.recipient, 'khaddad@exemple.fr');
     assert.match(alert?.body ?? '', new RegExp(`khaddad@${D.replace(/\./g, '\\.')}`));
     assert.doesNotMatch(`${alert?.subject} ${alert?.body}`, /Dupont|sérologie|positif|emartin/);
+  } finally {
+    await app.close();
+  }
+});
+
+engineTest('opening alerts: a sender who asked is told by e-mail that a message was opened, without recipient, subject or text; once per quiet period', async (_t, rt) => {
+  const { app, url } = await serve(rt);
+  try {
+    const emartin = as(url, await logIn(url, 'emartin'));
+    const khaddad = as(url, await logIn(url, 'khaddad'));
+    const outbox = async () => rt.ctx.sql.read.selectFrom('dev_outbox').selectAll().where('subject', 'not like', '%code%').orderBy('seq').execute();
+    const send = async () => {
+      const response = await emartin.post('/api/v1/messages', { from: `emartin@${D}`, to: [`khaddad@${D}`], subject: 'Patient Dupont : sérologie', text: 'Résultat positif' });
+      return ((await response.json()) as { messageId: string }).messageId;
+    };
+    const first = await send();
+    // Opened before the sender asked: no alert.
+    assert.equal((await khaddad.get(`/api/v1/messages/${first}/body`)).status, 200);
+    await emartin.put('/api/v1/me/preferences', { language: 'fr', alertNewMessage: false, alertTracking: true });
+    const second = await send();
+    const third = await send();
+    assert.equal((await khaddad.get(`/api/v1/messages/${second}/body`)).status, 200);
+    assert.equal((await khaddad.get(`/api/v1/messages/${third}/body`)).status, 200);
+    const alerts = await waitFor(outbox, (rows) => rows.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const all = await outbox();
+    assert.deepEqual(all.map((row) => row.recipient), ['emartin@exemple.fr'], 'one alert for two openings in the quiet period');
+    assert.equal(alerts[0]?.subject, 'Un message que vous avez envoyé a été ouvert');
+    assert.match(alerts[0]?.body ?? '', /envoyé depuis emartin@demo\.mssante\.test vient d'être ouvert/);
+    assert.doesNotMatch(`${alerts[0]?.subject} ${alerts[0]?.body}`, /Dupont|sérologie|positif|khaddad/);
   } finally {
     await app.close();
   }

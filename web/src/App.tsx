@@ -99,6 +99,6 @@ async function loadMe(): Promise<Me> {
     displayName: own?.displayName ?? own?.address ?? '',
     notifyEmail: '',
     csrfToken: getCsrfToken() ?? '',
-    preferences: { language: document.documentElement.lang === 'en' ? 'en' : 'fr', alertNewMessage: false },
+    preferences: { language: document.documentElement.lang === 'en' ? 'en' : 'fr', alertNewMessage: false, alertTracking: false },
   };
 }

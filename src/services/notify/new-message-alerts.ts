@@ -1,5 +1,5 @@
 import { findMailbox } from '../../store/repositories/accounts.ts';
-import { alertCandidates, claimAlert } from '../../store/repositories/preferences.ts';
+import { alertCandidates, claimAlert, type AlertKind } from '../../store/repositories/preferences.ts';
 import type { MailboxChange } from '../change-feed.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -7,15 +7,17 @@ import type { ServiceContext } from '../context.ts';
 export const ALERT_QUIET_MS = 15 * 60_000;
 
 /**
- * "You have a new message" to the usual address of the members who asked for it. The alert
- * says which mailbox, never who wrote nor what: it leaves the trust space, so it carries no
- * health data. Returns a function that stops watching and waits for alerts under way.
+ * "You have a new message" (and, for senders who asked, "a message you sent was opened") to the
+ * usual address of the members who asked for it. The alert says which mailbox, never who wrote,
+ * to whom, nor what: it leaves the trust space, so it carries no health data. Returns a function
+ * that stops watching and waits for alerts under way.
  */
 export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
   const pending = new Set<Promise<void>>();
   const unsubscribe = ctx.changes.subscribe((change) => {
-    if (change.kind !== 'arrived' || change.folder !== 'INBOX') return;
-    const work = alertMembers(ctx, change)
+    const kind: AlertKind | null = change.kind === 'arrived' && change.folder === 'INBOX' ? 'arrival' : change.kind === 'tracking' ? 'tracking' : null;
+    if (kind === null) return;
+    const work = alertMembers(ctx, change, kind)
       .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: change.mailboxId }))
       .finally(() => pending.delete(work));
     pending.add(work);
@@ -26,15 +28,29 @@ export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
   };
 }
 
-async function alertMembers(ctx: ServiceContext, change: MailboxChange): Promise<void> {
+async function alertMembers(ctx: ServiceContext, change: MailboxChange, kind: AlertKind): Promise<void> {
   const mailbox = await findMailbox(ctx.sql.read, change.mailboxId);
   if (!mailbox) return;
   const now = ctx.clock();
-  for (const member of await alertCandidates(ctx.sql.read, mailbox.id, now - ALERT_QUIET_MS)) {
-    // The read above may be stale by now: the conditional claim decides between two arrivals.
-    if (!(await ctx.sql.write((trx) => claimAlert(trx, member.userId, now, now - ALERT_QUIET_MS)))) continue;
-    await ctx.notifier.send({ channel: 'email', to: member.notifyEmail, ...alertText(member.language, mailbox.address) });
+  for (const member of await alertCandidates(ctx.sql.read, mailbox.id, now - ALERT_QUIET_MS, kind)) {
+    // The read above may be stale by now: the conditional claim decides between two events.
+    if (!(await ctx.sql.write((trx) => claimAlert(trx, member.userId, now, now - ALERT_QUIET_MS, kind)))) continue;
+    const text = kind === 'arrival' ? alertText(member.language, mailbox.address) : openedText(member.language, mailbox.address);
+    await ctx.notifier.send({ channel: 'email', to: member.notifyEmail, ...text });
   }
+}
+
+function openedText(language: 'fr' | 'en', mailbox: string): { subject: string; text: string } {
+  if (language === 'en') {
+    return {
+      subject: 'A message you sent was opened',
+      text: `A message sent from ${mailbox} has just been opened by a recipient.\n\nSuivi, in Missive, shows who opened what and when, with the signed proof of reading. For your patients' privacy, this alert never says to whom nor what about.\n\nYou can turn these alerts off in Missive's preferences.`,
+    };
+  }
+  return {
+    subject: 'Un message que vous avez envoyé a été ouvert',
+    text: `Un message envoyé depuis ${mailbox} vient d'être ouvert par un destinataire.\n\nLe Suivi, dans Missive, dit qui a ouvert quoi et quand, avec la preuve de lecture signée. Pour le secret médical, cette alerte ne dit jamais à qui ni à quel sujet.\n\nVous pouvez désactiver ces alertes dans les préférences de Missive.`,
+  };
 }
 
 function alertText(language: 'fr' | 'en', mailbox: string): { subject: string; text: string } {

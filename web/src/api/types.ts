@@ -2,7 +2,7 @@
 
 export type Language = 'fr' | 'en';
 
-export type Preferences = { language: Language; alertNewMessage: boolean };
+export type Preferences = { language: Language; alertNewMessage: boolean; alertTracking: boolean };
 
 export type Me = {
   userId: string;

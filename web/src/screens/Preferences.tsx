@@ -84,6 +84,16 @@ export function Preferences() {
           />
           <span>{t('prefs.alert')}</span>
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={me.preferences.alertTracking}
+            disabled={saving || unavailable}
+            aria-describedby="alert-help"
+            onChange={(event) => void save({ ...me.preferences, language: lang, alertTracking: event.target.checked })}
+          />
+          <span>{t('prefs.alertTracking')}</span>
+        </label>
         <p className="field-hint" id="alert-help">
           {me.notifyEmail ? t('prefs.alertHelp', { email: me.notifyEmail }) : t('prefs.alertHelpNoEmail')}
         </p>

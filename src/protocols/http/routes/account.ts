@@ -9,7 +9,12 @@ import { ErrorBody } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
 const PreferencesBody = Type.Object(
-  { language: Type.Union([Type.Literal('fr'), Type.Literal('en')]), alertNewMessage: Type.Boolean() },
+  { language: Type.Union([Type.Literal('fr'), Type.Literal('en')]), alertNewMessage: Type.Boolean(), alertTracking: Type.Boolean() },
+  { additionalProperties: false },
+);
+// A client that does not know an alert leaves it as it was.
+const PreferencesUpdate = Type.Object(
+  { language: Type.Union([Type.Literal('fr'), Type.Literal('en')]), alertNewMessage: Type.Boolean(), alertTracking: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 
@@ -46,8 +51,17 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.put(
       '/me/preferences',
-      { schema: { summary: 'Language, and e-mail alerts (without content) on new messages', body: PreferencesBody, response: { 200: PreferencesBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } },
-      async (request) => updatePreferences(ctx, callerOf(request).userId, request.body),
+      {
+        schema: {
+          summary: 'Language, and e-mail alerts (without content): on new messages, and when a message I sent is opened',
+          body: PreferencesUpdate,
+          response: { 200: PreferencesBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { userId } = callerOf(request);
+        return updatePreferences(ctx, userId, { ...(await preferencesOf(ctx, userId)), ...request.body });
+      },
     );
   };
 }
