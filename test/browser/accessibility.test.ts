@@ -73,6 +73,12 @@ engineTest('browser: login, inbox, reader, compose and Suivi have no serious or 
     await page.getByRole('row', { name: /emartin@demo\.mssante\.test/ }).getByText(/^Ouvert le /).waitFor();
     await assertAccessibleAtBothSizes(page, 'Suivi');
     await screenshot(page, 'tracking');
+
+    await page.goto(`${url}/settings/preferences`);
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
+    await page.getByLabel('M’avertir par e-mail quand un message que j’ai envoyé est ouvert').waitFor();
+    await assertAccessibleAtBothSizes(page, 'the preferences');
+    await screenshot(page, 'preferences');
     assertNoPageErrors(person, 'khaddad');
   } finally {
     await context.close();
