@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { verifyConsistency } from '../../src/core/proof/merkle.ts';
 import { verifyReceipt, type Receipt } from '../../src/core/proof/receipt.ts';
 import { auditProofLog } from '../../src/services/proofs/audit.ts';
+import { keepProofLog } from '../../src/services/proofs/proof-log-keeper.ts';
 import { sequenceEvents, signedHead, storedConsistencyProof } from '../../src/services/proofs/proof-log.ts';
 import { receiptFor } from '../../src/services/proofs/receipt.ts';
 import { runRetention } from '../../src/services/retention.ts';
@@ -77,6 +78,11 @@ engineTest('proof log: an event, a subtree or a head edited in the database behi
   const report = await auditProofLog(rt.ctx);
   assert.equal(report.ok, false);
   assert.match(report.problems.join('\n'), /leaf 3: event .* does not hash to its leaf/);
+  // A server starting on this log says so loudly.
+  const errors: string[] = [];
+  const log = { ...rt.ctx.log, error: (message: string) => void errors.push(message), info: () => {} };
+  await keepProofLog({ ...rt.ctx, log }).stop();
+  assert.deepEqual(errors.filter((message) => message.startsWith('PROOF LOG MISMATCH')).length, 1);
 
   await behindMissive(rt, 'proof_head', sql`delete from proof_head`);
   await behindMissive(rt, 'proof_node', sql`delete from proof_node where level = 1 and position = 0`);
