@@ -21,9 +21,10 @@ import type { ServiceContext } from '../context.ts';
 
 // Events sequenced per transaction: a fraction of a second of work, then other writers go on.
 const BATCH = 5_000;
-// How far behind the last sequenced event to look for events that committed late (PostgreSQL
-// hands out sequence numbers before commit, so a transaction may land after a later one).
-const LOOKBACK = 10_000;
+// How far behind the last sequenced event to look for events that committed late: PostgreSQL
+// hands out sequence numbers before commit, so a transaction may land after a later one. SQLite
+// has one writer: events commit in sequence order, none can appear behind the last one.
+const LOOKBACK = { postgres: 10_000, sqlite: 0 } as const;
 
 export type ProofContext = Pick<ServiceContext, 'sql' | 'proofKey' | 'clock' | 'log'>;
 
@@ -63,7 +64,7 @@ export async function sequenceEvents(ctx: ProofContext): Promise<TreeHead | null
 async function sequenceBatch(ctx: ProofContext, trx: Queryable): Promise<number> {
   await lockSequencer(trx, ctx.sql.engine);
   const { size, lastSeq } = await logSize(trx);
-  const events = await unsequencedEvents(trx, Math.max(0, lastSeq - LOOKBACK), BATCH);
+  const events = await unsequencedEvents(trx, Math.max(0, lastSeq - LOOKBACK[ctx.sql.engine]), BATCH);
   if (events.length === 0) return 0;
   const edge = await loadEdge(trx, size);
   const leaves: LeafRow[] = [];

@@ -13,8 +13,10 @@ export async function lockSequencer(q: Queryable, engine: 'sqlite' | 'postgres')
 }
 
 export async function logSize(q: Queryable): Promise<{ size: number; lastSeq: number }> {
-  const row = await q.selectFrom('proof_leaf').select((eb) => [eb.fn.max('leaf_index').as('last'), eb.fn.max('event_seq').as('seq')]).executeTakeFirst();
-  return { size: row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1, lastSeq: row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq) };
+  // Two queries: SQLite answers a lone max() from its index, but scans the table for two at once.
+  const last = await q.selectFrom('proof_leaf').select('leaf_index').orderBy('leaf_index', 'desc').limit(1).executeTakeFirst();
+  const seq = await q.selectFrom('proof_leaf').select('event_seq').orderBy('event_seq', 'desc').limit(1).executeTakeFirst();
+  return { size: last ? Number(last.leaf_index) + 1 : 0, lastSeq: seq ? Number(seq.event_seq) : 0 };
 }
 
 /** Events not yet in the log, oldest first, among those after `fromSeq`. */
