@@ -6,6 +6,7 @@ import * as web from './migrations/003-web.ts';
 import * as directory from './migrations/004-directory.ts';
 import * as proofLog from './migrations/005-proof-log.ts';
 import * as trackingAlerts from './migrations/006-tracking-alerts.ts';
+import * as appPasswords from './migrations/007-app-passwords.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '004-directory': directory,
   '005-proof-log': proofLog,
   '006-tracking-alerts': trackingAlerts,
+  '007-app-passwords': appPasswords,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

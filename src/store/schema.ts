@@ -157,6 +157,16 @@ export interface ProofHeadTable {
   signature: Uint8Array;
 }
 
+export interface AppPasswordTable {
+  id: string;
+  user_id: string;
+  label: string;
+  secret_digest: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   at: number;
@@ -316,6 +326,7 @@ export interface Database {
   proof_leaf: ProofLeafTable;
   proof_node: ProofNodeTable;
   proof_head: ProofHeadTable;
+  app_password: AppPasswordTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

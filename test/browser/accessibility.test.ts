@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { engineTest } from '../support/engines.ts';
@@ -79,6 +80,19 @@ engineTest('browser: login, inbox, reader, compose and Suivi have no serious or 
     await page.getByLabel('M’avertir par e-mail quand un message que j’ai envoyé est ouvert').waitFor();
     await assertAccessibleAtBothSizes(page, 'the preferences');
     await screenshot(page, 'preferences');
+
+    // Security: an application password for a mail client, shown once, then listed without it.
+    await page.goto(`${url}/settings/security`);
+    await page.getByLabel('Logiciel').fill('Thunderbird du cabinet');
+    await page.getByRole('button', { name: 'Créer un mot de passe' }).click();
+    const secret = await page.getByLabel('Le mot de passe', { exact: true }).textContent();
+    assert.match(secret ?? '', /^[A-Za-z0-9_-]{32}$/);
+    await page.getByRole('button', { name: 'Révoquer le mot de passe Thunderbird du cabinet' }).waitFor();
+    await assertAccessibleAtBothSizes(page, 'the security page');
+    await page.getByRole('list', { name: 'Mots de passe d’application' }).evaluate((list) => list.scrollIntoView({ block: 'end' }));
+    await screenshot(page, 'security');
+    await page.getByRole('button', { name: 'C’est fait, le masquer' }).click();
+    assert.equal(await page.getByText(secret!).count(), 0, 'the secret is shown once');
     assertNoPageErrors(person, 'khaddad');
   } finally {
     await context.close();

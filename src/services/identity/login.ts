@@ -147,7 +147,7 @@ async function checkCode(ctx: ServiceContext, challenge: ChallengeRow, code: str
 }
 
 /** The user behind an identifier: a user id, or the address of a personal mailbox (its holder). */
-async function resolveUser(ctx: ServiceContext, identifier: string): Promise<UserRow | undefined> {
+export async function resolveUser(ctx: ServiceContext, identifier: string): Promise<UserRow | undefined> {
   const text = identifier.trim();
   let userId = text.toLowerCase();
   if (text.includes('@')) {

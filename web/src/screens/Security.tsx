@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/index.tsx';
+import { AppPasswordsCard } from './security/AppPasswordsCard.tsx';
 import { PasswordCard } from './security/PasswordCard.tsx';
 import { SessionsCard } from './security/SessionsCard.tsx';
 import { TotpCard } from './security/TotpCard.tsx';
@@ -11,6 +12,7 @@ export function Security() {
       <SessionsCard />
       <PasswordCard />
       <TotpCard />
+      <AppPasswordsCard />
     </SettingsLayout>
   );
 }

@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { MissiveError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { maskAddress } from '../../../services/identity/login.ts';
+import { createAppPassword, listAppPasswords, revokeAppPassword } from '../../../services/identity/app-passwords.ts';
 import { preferencesOf, updatePreferences } from '../../../services/preferences.ts';
 import { findUser } from '../../../store/repositories/accounts.ts';
 import { csrfTokenFor } from '../csrf.ts';
@@ -61,6 +62,32 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const { userId } = callerOf(request);
         return updatePreferences(ctx, userId, { ...(await preferencesOf(ctx, userId)), ...request.body });
+      },
+    );
+
+    const AppPassword = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.Integer(), lastUsedAt: Type.Union([Type.Integer(), Type.Null()]) });
+    app.get(
+      '/me/app-passwords',
+      { schema: { summary: 'My application passwords (for mail clients and health software over SMTP and IMAP), without their secrets', response: { 200: Type.Array(AppPassword), 401: ErrorBody } } },
+      async (request) => listAppPasswords(ctx, callerOf(request).userId),
+    );
+    app.post(
+      '/me/app-passwords',
+      {
+        schema: {
+          summary: 'Makes an application password; its secret is in this answer only',
+          body: Type.Object({ label: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false }),
+          response: { 201: Type.Intersect([AppPassword, Type.Object({ secret: Type.String() })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (request, reply) => reply.status(201).header('cache-control', 'no-store').send(await createAppPassword(ctx, callerOf(request).userId, request.body.label)),
+    );
+    app.delete(
+      '/me/app-passwords/:id',
+      { schema: { summary: 'Revokes one of my application passwords at once', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+      async (request, reply) => {
+        await revokeAppPassword(ctx, callerOf(request).userId, request.params.id);
+        return reply.status(204).send(null);
       },
     );
   };
