@@ -15,6 +15,8 @@ export type Config = {
   kekFile: string;
   /** The Ed25519 key that signs the proof log's heads (PKCS#8 PEM, mode 0600). */
   proofKeyFile: string;
+  /** That key given directly (PEM, or base64 of its PKCS#8 DER), as production secrets managers do. */
+  proofKey: string;
   /** A key-encryption key given directly (base64), as production secrets managers do. */
   kek: string;
   /** Consent to generate the key-encryption key on first start (implied in development). */
@@ -50,6 +52,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'blobsDir', env: 'MISSIVE_BLOBS_DIR', kind: 'string', help: 'encrypted message files (default dataDir/blobs)' },
   { name: 'kekFile', env: 'MISSIVE_KEK_FILE', kind: 'string', help: 'key-encryption key file, mode 0600 (default dataDir/keys/kek.key)' },
   { name: 'proofKeyFile', env: 'MISSIVE_PROOF_KEY_FILE', kind: 'string', help: 'Ed25519 key signing the proof log, PEM, mode 0600 (default dataDir/keys/proof-signing.pem; made at init)' },
+  { name: 'proofKey', env: 'MISSIVE_PROOF_KEY', kind: 'string', help: 'proof signing key, PEM or base64 of its PKCS#8 DER (overrides proofKeyFile)' },
   { name: 'kek', env: 'MISSIVE_KEK', kind: 'string', help: 'key-encryption key, base64 of 32 bytes (overrides kekFile)' },
   { name: 'allowKeyGeneration', env: 'MISSIVE_ALLOW_KEY_GENERATION', kind: 'boolean', help: 'generate missing keys at start (default: true in development only)' },
   { name: 'domain', env: 'MISSIVE_DOMAIN', kind: 'string', help: 'the mail domain this operator serves (default demo.mssante.test)' },
@@ -160,6 +163,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     blobsDir: path.resolve(cwd, given.blobsDir ?? path.join(dataDir, 'blobs')),
     kekFile: path.resolve(cwd, given.kekFile ?? path.join(dataDir, 'keys', 'kek.key')),
     proofKeyFile: path.resolve(cwd, given.proofKeyFile ?? path.join(dataDir, 'keys', 'proof-signing.pem')),
+    proofKey: given.proofKey ?? '',
     kek: given.kek ?? '',
     allowKeyGeneration: given.allowKeyGeneration ?? development,
     domain: (given.domain ?? 'demo.mssante.test').toLowerCase(),

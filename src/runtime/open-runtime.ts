@@ -10,7 +10,7 @@ import { noRelayNotifier, type Notifier } from '../services/notify/notifier.ts';
 import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
-import { loadOrCreateSigningKey } from '../store/crypto/signing-key-file.ts';
+import { loadOrCreateSigningKey, parseSigningKey } from '../store/crypto/signing-key-file.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 
@@ -25,7 +25,8 @@ export function sqlLocationOf(config: Config): SqlLocation {
 export async function openRuntime(config: Config, options: { log?: Logger; clock?: () => number } = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.logLevel);
   const { kek, generated } = await loadKek(config);
-  const { key: proofKey, generated: proofKeyGenerated } = await loadOrCreateSigningKey(config.proofKeyFile, { allowGenerate: config.allowKeyGeneration });
+  const { key: proofKey, generated: proofKeyGenerated } =
+    config.proofKey !== '' ? { key: parseSigningKey(config.proofKey), generated: false } : await loadOrCreateSigningKey(config.proofKeyFile, { allowGenerate: config.allowKeyGeneration });
   const sql = await openSqlStore(sqlLocationOf(config), log);
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.

@@ -43,6 +43,7 @@ describe('loadConfig: defaults', () => {
       blobsDir: path.join(cwd, 'data', 'blobs'),
       kekFile: path.join(cwd, 'data', 'keys', 'kek.key'),
       proofKeyFile: path.join(cwd, 'data', 'keys', 'proof-signing.pem'),
+      proofKey: '',
       kek: '',
       allowKeyGeneration: true,
       domain: 'demo.mssante.test',

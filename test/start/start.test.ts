@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ROOT, run } from '../support/processes.ts';
 
 const running = new Set<ReturnType<typeof spawn>>();
@@ -90,11 +90,16 @@ test('production refuses to start without a key, and starts with one given by co
     assert.match(devOutbox.stderr, /devOutbox \(MISSIVE_DEV_OUTBOX\) must be false/);
     assert.match(devOutbox.stderr, /httpHost \(MISSIVE_HTTP_HOST\) 0\.0\.0\.0/);
 
-    const started = await start({ ...env, MISSIVE_KEK: randomBytes(32).toString('base64') });
+    // The proof signing key is needed too: refused without, started with it given as one base64 line.
+    const noProofKey = await run(['src/main.ts'], { env: { ...env, MISSIVE_KEK: randomBytes(32).toString('base64') } });
+    assert.equal(noProofKey.code, 1);
+    assert.match(noProofKey.stderr, /proof-signing\.pem does not exist/);
+    const proofKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const started = await start({ ...env, MISSIVE_KEK: randomBytes(32).toString('base64'), MISSIVE_PROOF_KEY: proofKey });
     // Data from a development start (demo accounts) is refused in production.
     const demoDir = mkdtempSync(path.join(os.tmpdir(), 'missive-demo-'));
     writeFileSync(path.join(demoDir, 'demo-credentials.json'), '{}');
-    const onDemo = await run(['src/main.ts'], { env: { ...env, MISSIVE_DATA_DIR: demoDir, MISSIVE_KEK: randomBytes(32).toString('base64') } });
+    const onDemo = await run(['src/main.ts'], { env: { ...env, MISSIVE_DATA_DIR: demoDir, MISSIVE_KEK: randomBytes(32).toString('base64'), MISSIVE_PROOF_KEY: proofKey } });
     rmSync(demoDir, { recursive: true, force: true });
     assert.equal(onDemo.code, 1);
     assert.match(onDemo.stderr, /refusing to start in production on data with demo accounts/);
