@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { publicKeyFromPem } from '../../src/core/proof/receipt.ts';
 import { verifyConsistency } from '../../src/core/proof/merkle.ts';
+import { sequenceEvents } from '../../src/services/proofs/proof-log.ts';
 import { engineTest } from '../support/engines.ts';
 import { rawMessage, send } from '../support/fixtures.ts';
 import { run } from '../support/processes.ts';
@@ -82,9 +83,12 @@ engineTest('proof over HTTP: the latest signed head, and consistency proofs betw
   t.after(() => app.close());
   assert.equal((await fetch(`${url}/api/v1/proof/head`)).status, 404);
   await send(rt.ctx, `emartin@${D}`, 'emartin', rawMessage({ from: `emartin@${D}`, to: [`sbernard@${D}`] }));
+  // The server's sequencer runs every second; here, at once.
+  await sequenceEvents(rt.ctx);
   const first = (await (await fetch(`${url}/api/v1/proof/head`)).json()) as { treeSize: number; rootHash: string };
   assert.equal(first.treeSize, 2);
   for (let i = 0; i < 3; i++) await send(rt.ctx, `khaddad@${D}`, 'khaddad', rawMessage({ from: `khaddad@${D}`, to: [`emartin@${D}`, `sbernard@${D}`] }));
+  await sequenceEvents(rt.ctx);
   const second = (await (await fetch(`${url}/api/v1/proof/head`)).json()) as { treeSize: number; rootHash: string };
   assert.equal(second.treeSize, 11);
   const consistency = await fetch(`${url}/api/v1/proof/consistency?from=${first.treeSize}&to=${second.treeSize}`);

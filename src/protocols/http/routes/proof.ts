@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MissiveError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
-import { sequenceEvents, signedHead, storedConsistencyProof } from '../../../services/proofs/proof-log.ts';
+import { signedHead, storedConsistencyProof } from '../../../services/proofs/proof-log.ts';
 import { publicKeyPem, receiptFor } from '../../../services/proofs/receipt.ts';
 import { receiptPdf } from '../../../services/proofs/receipt-pdf.ts';
 import type { TreeHead } from '../../../core/proof/log-entries.ts';
@@ -18,8 +18,9 @@ export function proofPublicRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebo
       reply.type('application/x-pem-file').header('cache-control', 'public, max-age=3600').send(publicKeyPem(ctx)),
     );
 
+    // Reads only: anyone may ask, so asking must not make the server write (the sequencer signs a head every second).
     app.get('/api/v1/proof/head', { schema: { summary: 'The latest signed head of the proof log', response: { 200: Head, 404: ErrorBody } } }, async () => {
-      const head = await sequenceEvents(ctx);
+      const head = await signedHead(ctx.sql.read);
       if (!head) throw new MissiveError('not_found', 'the proof log is still empty');
       return headBody(head);
     });
