@@ -91,12 +91,7 @@ class WriterDriver implements Driver {
   }
 
   async init(): Promise<void> {
-    const worker = new Worker(new URL('./sqlite-writer-thread.ts', import.meta.url), {
-      workerData: { file: this.#file },
-      // Requests pass through and are dropped: a small young generation keeps the thread's
-      // memory small on a large machine, where V8 would otherwise size it at 100 MB or more.
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
-    });
+    const worker = new Worker(new URL('./sqlite-writer-thread.ts', import.meta.url), { workerData: { file: this.#file } });
     worker.on('message', (reply: WriterReply) => {
       const waiting = this.#pending.get(reply.id);
       if (!waiting) return;
