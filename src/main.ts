@@ -10,6 +10,7 @@ import { addDomain } from './services/accounts.ts';
 import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
 import { keepProofLog } from './services/proofs/proof-log-keeper.ts';
 import { runRetention, sweepOrphanBlobs } from './services/retention.ts';
+import { refreshTrustedDomains } from './services/trust/whitelist-import.ts';
 
 /** `npm start`: every listener on the configured storage; the demo operator on a first development start. */
 async function main(): Promise<void> {
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
   };
   scheduleRetention();
   const proofLog = keepProofLog(ctx);
+  // A whitelist imported by the command line reaches this process within a minute.
+  const trust = setInterval(() => refreshTrustedDomains(ctx).catch((error: unknown) => log.error('trusted domains refresh failed', { error })), 60_000);
+  trust.unref();
 
   printWelcome(config, http.url, config.demoSeed ? await readCredentials(credentialsFile) : null);
 
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('stopping', { signal });
     clearTimeout(retention);
+    clearInterval(trust);
     http.app
       .close()
       .then(() => proofLog.stop())

@@ -11,7 +11,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name ? 0 : 2;
   }
-  const words = ['user', 'mailbox', 'retention', 'directory', 'proof'].includes(name) ? `${name} ${args.shift() ?? ''}`.trim() : name;
+  const words = ['user', 'mailbox', 'retention', 'directory', 'proof', 'trust'].includes(name) ? `${name} ${args.shift() ?? ''}`.trim() : name;
   const command = COMMANDS[words];
   if (!command) throw new CliError(`unknown command "${words}" (see missive help)`, 2);
   if (command.offline) {

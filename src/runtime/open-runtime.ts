@@ -11,6 +11,7 @@ import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import { loadOrCreateSigningKey, parseSigningKey } from '../store/crypto/signing-key-file.ts';
+import { refreshTrustedDomains } from '../services/trust/whitelist-import.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 
@@ -50,6 +51,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     trustedDomains: new Set(),
     changes: inProcessChangeFeed((error) => log.error('a change listener failed', { error })),
   };
+  await refreshTrustedDomains(ctx);
   const stopAlerts = watchNewMessages(ctx);
   return {
     ctx,

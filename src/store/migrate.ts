@@ -7,6 +7,7 @@ import * as directory from './migrations/004-directory.ts';
 import * as proofLog from './migrations/005-proof-log.ts';
 import * as trackingAlerts from './migrations/006-tracking-alerts.ts';
 import * as appPasswords from './migrations/007-app-passwords.ts';
+import * as trustedDomains from './migrations/008-trusted-domains.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '005-proof-log': proofLog,
   '006-tracking-alerts': trackingAlerts,
   '007-app-passwords': appPasswords,
+  '008-trusted-domains': trustedDomains,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -167,6 +167,16 @@ export interface AppPasswordTable {
   revoked_at: number | null;
 }
 
+export interface TrustedDomainTable {
+  domain: string;
+  description: string | null;
+  certificate_subject: string | null;
+  responsible_contact: string | null;
+  support_contact: string | null;
+  updated_on: string | null;
+  imported_at: number;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   at: number;
@@ -327,6 +337,7 @@ export interface Database {
   proof_node: ProofNodeTable;
   proof_head: ProofHeadTable;
   app_password: AppPasswordTable;
+  trusted_domain: TrustedDomainTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

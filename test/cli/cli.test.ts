@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { run } from '../support/processes.ts';
+import { domainXml, whitelistXml } from '../support/whitelist.ts';
 
 // The CLI as an operator uses it: separate processes on one data directory.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-cli-'));
@@ -89,6 +90,20 @@ test('retention run reports what it purged', async () => {
   const result = await missive(['retention', 'run', '--days', '30']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'retention (30 days): 0 message(s) purged, 0 file(s) removed\n');
+});
+
+test('trust import reads the national whitelist and trust list shows each domain with its certificate subject', async () => {
+  const file = path.join(dataDir, 'listeblanche.xml');
+  writeFileSync(file, whitelistXml([domainXml('ch-a.mssante.fr'), domainXml('cli.mssante.test'), '<Domaine><Nom>pas un domaine</Nom></Domaine>']));
+  const imported = await missive(['trust', 'import', file]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /^whitelist of 2026-12-01T03:00:00: 1 operator domains trusted; 1 added, 0 changed, 0 removed\nour own domains stay local: cli\.mssante\.test\nentries left out \(1\):\n  Domaine 3: "pas un domaine" is not a domain name; left out\n$/);
+  const listed = await missive(['trust', 'list']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /ch-a\.mssante\.fr\s+CN=mx\.ch-a\.mssante\.fr, OU=0002 123456789, O=OPERATEUR, ST=Bretagne, C=FR\s+2026-11-30/);
+  const refused = await missive(['trust', 'import', path.join(dataDir, 'missing.xml')]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^missive: not a file: /);
 });
 
 // Last: it edits the database behind Missive.

@@ -6,6 +6,7 @@ import { listCommand, showCommand } from './read.ts';
 import { mailboxAddCommand, userAddCommand, userResetTotpCommand } from './accounts.ts';
 import { retentionRunCommand } from './retention.ts';
 import { sendCommand } from './send.ts';
+import { trustImportCommand, trustListCommand } from './trust.ts';
 
 export type Command = { summary: string; usage: string; offline?: false; run(runtime: Runtime, args: string[]): Promise<void> };
 /** A command that needs no Missive instance (no configuration, database or keys). */
@@ -27,6 +28,8 @@ export const COMMANDS: Record<string, Command | OfflineCommand> = {
   'proof key': proofKeyCommand,
   'proof audit': proofAuditCommand,
   'proof verify': proofVerifyCommand,
+  'trust import': trustImportCommand,
+  'trust list': trustListCommand,
 };
 
 export function usage(): string {
