@@ -3,7 +3,10 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, isLoopback, loadConfig, type Config } from './config/config.ts';
-import { createLogger } from './observability/log.ts';
+import { createLogger, type Logger } from './observability/log.ts';
+import { startSubmission, type SubmissionListeners } from './protocols/smtp/submission.ts';
+import { loadTlsMaterial } from './protocols/smtp/tls-material.ts';
+import type { ServiceContext } from './services/context.ts';
 import { startHttp } from './protocols/http/server.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { addDomain } from './services/accounts.ts';
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.httpRateLimitPerMinute,
   });
 
+  const smtp = await startSmtp(config, ctx, log);
+
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.
   sweepOrphanBlobs(ctx, 7 * 24).catch((error: unknown) => log.error('orphan blob sweep failed', { error }));
   // The next run is scheduled when the previous one ends: runs never overlap.
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
   const trust = setInterval(() => refreshTrustedDomains(ctx).catch((error: unknown) => log.error('trusted domains refresh failed', { error })), 60_000);
   trust.unref();
 
-  printWelcome(config, http.url, config.demoSeed ? await readCredentials(credentialsFile) : null);
+  printWelcome(config, http.url, smtp, config.demoSeed ? await readCredentials(credentialsFile) : null);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     clearInterval(trust);
     http.app
       .close()
+      .then(() => smtp?.close())
       .then(() => proofLog.stop())
       .then(() => runtime.close())
       .then(
@@ -109,12 +115,22 @@ async function readCredentials(file: string): Promise<DemoCredentials | null> {
   }
 }
 
-function printWelcome(config: Config, url: string, demo: DemoCredentials | null): void {
+/** SMTP submission, unless both its ports are off; never without TLS. */
+async function startSmtp(config: Config, ctx: ServiceContext, log: Logger): Promise<SubmissionListeners | null> {
+  if (config.smtpSubmissionPort < 0 && config.smtpsPort < 0) return null;
+  const tls = await loadTlsMaterial(config);
+  if (tls.generated) log.warn('generated a development TLS certificate for the SMTP listeners', { file: tls.certFile });
+  return startSubmission(ctx, { host: config.smtpHost, port: config.smtpSubmissionPort, securePort: config.smtpsPort, domain: config.domain, tls, allowTls13: config.allowTls13 });
+}
+
+function printWelcome(config: Config, url: string, smtp: SubmissionListeners | null, demo: DemoCredentials | null): void {
+  const submission = [smtp?.port != null ? `${config.smtpHost}:${smtp.port} (STARTTLS)` : null, smtp?.securePort != null ? `${config.smtpHost}:${smtp.securePort} (TLS)` : null].filter(Boolean);
   const lines = [
     '',
     `Missive ${config.mode} — domain ${config.domain}`,
     `  storage      ${config.databaseUrl ? 'PostgreSQL' : `SQLite ${path.join(config.dataDir, 'missive.sqlite')}`}; encrypted blobs in ${config.blobsDir}`,
     `  health       ${url}/healthz`,
+    `  SMTP         ${submission.length > 0 ? `submission ${submission.join(', ')}; log in with an application password` : 'off'}`,
     '  CLI          ./bin/missive help   (for example: ./bin/missive list --as eloise.martin)',
   ];
   if (demo) {

@@ -24,6 +24,16 @@ export type Config = {
   domain: string;
   httpHost: string;
   httpPort: number;
+  smtpHost: string;
+  /** SMTP submission with STARTTLS; 0 picks a free port, -1 turns it off. */
+  smtpSubmissionPort: number;
+  /** SMTP submission over implicit TLS; 0 picks a free port, -1 turns it off. */
+  smtpsPort: number;
+  /** The listeners' certificate and key (PEM); empty in development: made under dataDir/tls. */
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  /** TLS 1.3 besides the MSSanté TLS 1.2 suites. */
+  allowTls13: boolean;
   devOutbox: boolean;
   demoSeed: boolean;
   maxAttachmentBytes: number;
@@ -58,6 +68,12 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'domain', env: 'MISSIVE_DOMAIN', kind: 'string', help: 'the mail domain this operator serves (default demo.mssante.test)' },
   { name: 'httpHost', env: 'MISSIVE_HTTP_HOST', kind: 'string', help: 'HTTP listen address (default 127.0.0.1)' },
   { name: 'httpPort', env: 'MISSIVE_HTTP_PORT', kind: 'integer', min: 0, max: 65535, help: 'HTTP port (default 8080; 0 picks a free one)' },
+  { name: 'smtpHost', env: 'MISSIVE_SMTP_HOST', kind: 'string', help: 'SMTP listen address (default 127.0.0.1)' },
+  { name: 'smtpSubmissionPort', env: 'MISSIVE_SMTP_SUBMISSION_PORT', kind: 'integer', min: -1, max: 65535, help: 'SMTP submission with STARTTLS (default 587 in production, 2587 in development; 0 a free one; -1 off)' },
+  { name: 'smtpsPort', env: 'MISSIVE_SMTPS_PORT', kind: 'integer', min: -1, max: 65535, help: 'SMTP submission over TLS (default 465 in production, 2465 in development; 0 a free one; -1 off)' },
+  { name: 'tlsCertFile', env: 'MISSIVE_TLS_CERT_FILE', kind: 'string', help: 'certificate of the SMTP/IMAP listeners, PEM (development: made under dataDir/tls)' },
+  { name: 'tlsKeyFile', env: 'MISSIVE_TLS_KEY_FILE', kind: 'string', help: 'its private key, PEM' },
+  { name: 'allowTls13', env: 'MISSIVE_ALLOW_TLS13', kind: 'boolean', help: 'allow TLS 1.3 besides the MSSanté TLS 1.2 suites (default false)' },
   { name: 'devOutbox', env: 'MISSIVE_DEV_OUTBOX', kind: 'boolean', help: 'keep outgoing notifications in a development outbox (default: true in development)' },
   { name: 'demoSeed', env: 'MISSIVE_DEMO_SEED', kind: 'boolean', help: 'create the demo operator on first start (default: true in development)' },
   { name: 'maxAttachmentBytes', env: 'MISSIVE_MAX_ATTACHMENT_BYTES', kind: 'integer', min: 1, help: 'largest attachment, decoded (default 10 MiB)' },
@@ -169,6 +185,12 @@ function finish(given: Partial<Config>, cwd: string): Config {
     domain: (given.domain ?? 'demo.mssante.test').toLowerCase(),
     httpHost: given.httpHost ?? '127.0.0.1',
     httpPort: given.httpPort ?? 8080,
+    smtpHost: given.smtpHost ?? '127.0.0.1',
+    smtpSubmissionPort: given.smtpSubmissionPort ?? (development ? 2587 : 587),
+    smtpsPort: given.smtpsPort ?? (development ? 2465 : 465),
+    tlsCertFile: given.tlsCertFile ? path.resolve(cwd, given.tlsCertFile) : '',
+    tlsKeyFile: given.tlsKeyFile ? path.resolve(cwd, given.tlsKeyFile) : '',
+    allowTls13: given.allowTls13 ?? false,
     devOutbox: given.devOutbox ?? development,
     demoSeed: given.demoSeed ?? development,
     maxAttachmentBytes: given.maxAttachmentBytes ?? 10 * 1024 * 1024,
@@ -207,6 +229,9 @@ function refuseDevelopmentSettings(config: Config): void {
   if (config.notifyRelayUrl === '') problems.push('notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must name a mail relay: without it no one receives a login code');
   if (!isLoopback(config.httpHost)) {
     problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);
+  }
+  if ((config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0) && (config.tlsCertFile === '' || config.tlsKeyFile === '')) {
+    problems.push('tlsCertFile and tlsKeyFile (MISSIVE_TLS_CERT_FILE, MISSIVE_TLS_KEY_FILE) are needed for SMTP; or turn it off with smtpSubmissionPort and smtpsPort -1');
   }
   if (problems.length > 0) throw new ConfigError(`configuration refused in production mode:\n  - ${problems.join('\n  - ')}`);
 }

@@ -32,6 +32,8 @@ const PRODUCTION_SAFE = {
   MISSIVE_DEMO_SEED: 'false',
   MISSIVE_HTTP_HOST: '127.0.0.1',
   MISSIVE_NOTIFY_RELAY_URL: 'smtps://relay.hopital.example:465',
+  MISSIVE_TLS_CERT_FILE: '/etc/missive/tls/server.crt',
+  MISSIVE_TLS_KEY_FILE: '/etc/missive/tls/server.key',
 };
 
 describe('loadConfig: defaults', () => {
@@ -49,6 +51,12 @@ describe('loadConfig: defaults', () => {
       domain: 'demo.mssante.test',
       httpHost: '127.0.0.1',
       httpPort: 8080,
+      smtpHost: '127.0.0.1',
+      smtpSubmissionPort: 2587,
+      smtpsPort: 2465,
+      tlsCertFile: '',
+      tlsKeyFile: '',
+      allowTls13: false,
       devOutbox: true,
       demoSeed: true,
       maxAttachmentBytes: 10 * 1024 * 1024,
@@ -187,8 +195,11 @@ describe('loadConfig: production mode', () => {
   });
 
   it('defaults to safe settings in production', () => {
-    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' });
+    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
+    assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.allowTls13], [587, 465, false]);
+    refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
+    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1' }).smtpsPort, -1);
   });
 });
 

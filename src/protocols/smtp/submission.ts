@@ -1,0 +1,142 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { parseAddress } from '../../core/address.ts';
+import { MissiveError } from '../../core/errors.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { deposit } from '../../services/deposit/deposit.ts';
+import { authorizeSender } from '../../services/deposit/sender.ts';
+import { authenticateAppPassword } from '../../services/identity/app-passwords.ts';
+import { smtpReply } from './replies.ts';
+import { tlsPolicy } from './tls-policy.ts';
+import type { TlsMaterial } from './tls-material.ts';
+
+export type SubmissionOptions = {
+  host: string;
+  /** STARTTLS port (587); -1: not listened on. */
+  port: number;
+  /** Implicit TLS port (465); -1: not listened on. */
+  securePort: number;
+  domain: string;
+  tls: TlsMaterial;
+  allowTls13: boolean;
+};
+
+export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
+
+/**
+ * SMTP submission for mail clients and health software: AUTH (PLAIN, LOGIN) with application
+ * passwords, only once the connection is encrypted (STARTTLS on 587, TLS from the first byte on
+ * 465); the envelope sender must be a mailbox the user may send from; the message goes through
+ * `services/deposit`, and 250 is said only once it is committed.
+ */
+export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
+  const make = (secure: boolean) =>
+    new SMTPServer({
+      secure,
+      name: options.domain,
+      banner: 'Missive ESMTP submission',
+      key: options.tls.key,
+      cert: options.tls.cert,
+      ...tlsPolicy({ allowTls13: options.allowTls13 }),
+      // AUTH is neither offered nor accepted before TLS.
+      allowInsecureAuth: false,
+      authMethods: ['PLAIN', 'LOGIN'],
+      size: ctx.limits.maxMessageBytes,
+      useXClient: false,
+      useXForward: false,
+      hideSTARTTLS: secure,
+      hideENHANCEDSTATUSCODES: false,
+      hideDSN: false,
+      hidePIPELINING: false,
+      hide8BITMIME: false,
+      maxClients: 500,
+      socketTimeout: 5 * 60_000,
+      closeTimeout: 30_000,
+      logger: false,
+      // Not even offered before TLS: a client that tried would send its password in clear first.
+      onConnect(session, callback) {
+        if (!secure) session.disabledCommands = ['AUTH'];
+        callback();
+      },
+      onSecure(_socket, session, callback) {
+        session.disabledCommands = [];
+        callback();
+      },
+      onAuth(auth, _session, callback) {
+        if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return callback(smtpReply(new MissiveError('unauthorized', 'use AUTH PLAIN or LOGIN')));
+        authenticateAppPassword(ctx, auth.username ?? '', auth.password ?? '').then(
+          (identity) => callback(null, { user: identity.userId }),
+          (error: unknown) => callback(smtpReply(error)),
+        );
+      },
+      onMailFrom(address, session, callback) {
+        const principal = principalOf(session);
+        if (!principal) return callback(smtpReply(new MissiveError('unauthorized', 'authenticate first (AUTH after STARTTLS)')));
+        checkSender(ctx, principal, address.address).then(
+          () => callback(),
+          (error: unknown) => callback(smtpReply(error)),
+        );
+      },
+      onRcptTo(address, session, callback) {
+        if (session.envelope.rcptTo.length >= ctx.limits.maxRecipients) return callback(smtpReply(new MissiveError('too_many_recipients', `at most ${ctx.limits.maxRecipients} recipients per message`)));
+        try {
+          parseAddress(address.address);
+          callback();
+        } catch (error) {
+          callback(smtpReply(error));
+        }
+      },
+      onData(stream, session, callback) {
+        const principal = principalOf(session);
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const to = session.envelope.rcptTo.map((recipient) => recipient.address);
+        // Whatever the outcome, the whole message is read before answering, as SMTP requires.
+        const drained = new Promise<void>((resolve) => stream.once('end', () => resolve()));
+        const work = principal
+          ? deposit(ctx, { principal, channel: 'smtp', envelope: { from, to }, source: stream })
+          : Promise.reject(new MissiveError('unauthorized', 'authenticate first'));
+        work.then(
+          async (result) => {
+            await drained;
+            if (stream.sizeExceeded) return callback(smtpReply(new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`)));
+            callback(null, `Ok: stored as ${result.messageId}`);
+          },
+          async (error: unknown) => {
+            stream.resume();
+            await drained;
+            callback(smtpReply(stream.sizeExceeded ? new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`) : error));
+          },
+        );
+      },
+    });
+  const listen = async (server: SMTPServer, port: number): Promise<number | null> => {
+    if (port < 0) return null;
+    server.on('error', (error) => ctx.log.warn('smtp submission connection error', { error: (error as Error).message }));
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port, options.host, () => resolve());
+    });
+    return (server.server.address() as AddressInfo).port;
+  };
+  const starttls = make(false);
+  const implicit = make(true);
+  const port = await listen(starttls, options.port);
+  const securePort = await listen(implicit, options.securePort);
+  return {
+    port,
+    securePort,
+    async close() {
+      await Promise.all([starttls, implicit].map((server) => (server.server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve())));
+    },
+  };
+}
+
+function principalOf(session: SMTPServerSession): { kind: 'user'; userId: string } | null {
+  return typeof session.user === 'string' && session.user !== '' ? { kind: 'user', userId: session.user } : null;
+}
+
+async function checkSender(ctx: ServiceContext, principal: { kind: 'user'; userId: string }, address: string): Promise<void> {
+  if (address === '') throw new MissiveError('forbidden', 'a null sender cannot be submitted');
+  parseAddress(address);
+  await authorizeSender(ctx, ctx.sql.read, principal, address);
+}
