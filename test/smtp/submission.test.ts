@@ -69,3 +69,16 @@ engineTest('SMTP submission: Python smtplib over STARTTLS and implicit TLS with 
   assert.match(swaks.stdout, /<~ {2}250 2\.\d\.\d Ok: stored as msg_\w+/);
   assert.equal(await countRows(rt.ctx, 'message'), before + 3);
 });
+
+engineTest('SMTP submission: testssl.sh finds TLS 1.2 only and exactly the four MSSanté suites, on the STARTTLS port and on the TLS port', async (t, rt) => {
+  const tls = await loadTlsMaterial(rt.config);
+  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: 0, domain: DOMAIN, tls, allowTls13: false });
+  t.after(() => smtp.close());
+  for (const target of [['--starttls', 'smtp', `127.0.0.1:${smtp.port}`], [`127.0.0.1:${smtp.securePort}`]]) {
+    const { stdout } = await exec('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '-p', '-E', ...target], { maxBuffer: 1 << 22 });
+    const offered = [...stdout.matchAll(/^ (SSLv2|SSLv3|TLS 1(?:\.\d)?)\s+offered/gm)].map((match) => match[1]);
+    assert.deepEqual(offered, ['TLS 1.2'], stdout);
+    const suites = [...stdout.matchAll(/^ x[0-9a-f]+\s+(\S+)/gm)].map((match) => match[1]).sort();
+    assert.deepEqual(suites, ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-SHA384'], stdout);
+  }
+});
