@@ -82,3 +82,48 @@ engineTest('SMTP submission: testssl.sh finds TLS 1.2 only and exactly the four 
     assert.deepEqual(suites, ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-SHA384'], stdout);
   }
 });
+
+/** Opens connections and reads each greeting line. */
+const GREETINGS = String.raw`
+import json, socket, sys
+port, count = int(sys.argv[1]), int(sys.argv[2])
+held, lines = [], []
+for _ in range(count):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    lines.append(s.makefile("rb").readline().decode().strip())
+    held.append(s)
+for s in held:
+    s.close()
+print(json.dumps(lines))
+`;
+
+engineTest('SMTP submission: one address holds at most 20 connections (421 beyond, and the slots come back); garbage gets 5xx and, repeated, the door', async (t, rt) => {
+  const tls = await loadTlsMaterial(rt.config);
+  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false });
+  t.after(() => smtp.close());
+  const greet = async (count: number) => JSON.parse((await exec('python3', ['-c', GREETINGS, String(smtp.port), String(count)])).stdout) as string[];
+  const lines = await greet(21);
+  assert.equal(lines.filter((line) => line.startsWith('220 ')).length, 20);
+  assert.match(lines[20]!, /^421 .*Too many connections from your address/);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.ok((await greet(20)).every((line) => line.startsWith('220 ')), 'the slots of closed connections are free again');
+
+  const garbage = String.raw`
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+f = s.makefile("rb")
+f.readline()
+replies = []
+for line in [b"\x00\xff\xfe binary", b"HELO", b"MAIL FROM:<a@b>"] + [b"NOPE"] * 12:
+    try:
+        s.sendall(line + b"\r\n")
+        reply = f.readline().decode(errors="replace").strip()
+    except OSError:
+        reply = ""
+    replies.append(reply[:3] if reply else "closed")
+print(",".join(replies))
+`;
+  const replies = (await exec('python3', ['-c', garbage, String(smtp.port)])).stdout.trim().split(',');
+  assert.ok(replies.slice(0, 3).every((code) => /^5\d\d$/.test(code)), replies.join(','));
+  assert.ok(replies.includes('421') || replies.at(-1) === 'closed', `repeated garbage ends the connection: ${replies.join(',')}`);
+});

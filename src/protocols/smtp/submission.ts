@@ -23,6 +23,10 @@ export type SubmissionOptions = {
 
 export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
 
+// One address may hold this many connections at once (a practice behind one NAT, a busy
+// hospital software); beyond, 421 and close: no single source can take every slot.
+export const CONNECTIONS_PER_ADDRESS = 20;
+
 /**
  * SMTP submission for mail clients and health software: AUTH (PLAIN, LOGIN) with application
  * passwords, only once the connection is encrypted (STARTTLS on 587, TLS from the first byte on
@@ -30,6 +34,7 @@ export type SubmissionListeners = { port: number | null; securePort: number | nu
  * `services/deposit`, and 250 is said only once it is committed.
  */
 export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
+  const perAddress = new Map<string, number>();
   const make = (secure: boolean) =>
     new SMTPServer({
       secure,
@@ -50,13 +55,25 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       hidePIPELINING: false,
       hide8BITMIME: false,
       maxClients: 500,
+      // Commands before a successful AUTH (EHLO, STARTTLS, failed AUTHs…); then the connection closes.
+      maxAllowedUnauthenticatedCommands: 10,
       socketTimeout: 5 * 60_000,
       closeTimeout: 30_000,
       logger: false,
       // Not even offered before TLS: a client that tried would send its password in clear first.
       onConnect(session, callback) {
+        const held = (perAddress.get(session.remoteAddress) ?? 0) + 1;
+        perAddress.set(session.remoteAddress, held);
+        if (held > CONNECTIONS_PER_ADDRESS) {
+          return callback(Object.assign(new Error(`Too many connections from your address (at most ${CONNECTIONS_PER_ADDRESS}); try again later`), { responseCode: 421 }));
+        }
         if (!secure) session.disabledCommands = ['AUTH'];
         callback();
+      },
+      onClose(session) {
+        const held = (perAddress.get(session.remoteAddress) ?? 1) - 1;
+        if (held <= 0) perAddress.delete(session.remoteAddress);
+        else perAddress.set(session.remoteAddress, held);
       },
       onSecure(_socket, session, callback) {
         session.disabledCommands = [];
