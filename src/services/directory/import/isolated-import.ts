@@ -12,7 +12,7 @@ export type ThreadMessage =
 // The import's heap: its live data is small (hashed keys, one load of rows), the rest is
 // garbage from reading lines. Bounds make that garbage collected early instead of growing the
 // process by hundreds of megabytes, whatever V8 would size heaps for on a large machine.
-const OLD_GENERATION_MB = 96;
+const OLD_GENERATION_MB = 192;
 const YOUNG_GENERATION_MB = 16;
 
 /**
