@@ -3,6 +3,7 @@ import { ApiError, isMissing } from '../api/client.ts';
 import { createDraft, deleteDraft, deleteUpload, getDraft, sendMessage, updateDraft } from '../api/compose.ts';
 import type { DraftContent, Upload } from '../api/types.ts';
 import { MAX_ATTACHMENT_BYTES, uploadFile } from '../api/uploads.ts';
+import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useToaster } from '../components/Toaster.tsx';
@@ -357,14 +358,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
           </div>
         ) : (
           <>
-            <div className="form-error compose-error" role="alert">
-              {error ? (
-                <>
-                  <Icon name="alert" />
-                  <span>{error}</span>
-                </>
-              ) : null}
-            </div>
+            <FormError error={error} className="compose-error" />
             <div className="compose-fields">
               <div className="compose-row">
                 <label htmlFor="compose-from">{t('compose.from')}</label>

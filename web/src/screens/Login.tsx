@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { login, verify } from '../api/auth.ts';
 import { ApiError, setCsrfToken } from '../api/client.ts';
 import type { LoginChallenge } from '../api/types.ts';
+import { FormError } from '../components/FormError.tsx';
 import { BrandMark, Icon } from '../components/Icon.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -214,14 +215,7 @@ export function Login({ expired, onLoggedIn }: Props) {
                   </button>
                 </div>
               </div>
-              <div className="form-error" role="alert">
-                {error ? (
-                  <>
-                    <Icon name="alert" />
-                    <span>{error}</span>
-                  </>
-                ) : null}
-              </div>
+              <FormError error={error} />
               <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
                 {busy ? t('login.submitting') : t('login.submit')}
               </button>
@@ -255,14 +249,7 @@ export function Login({ expired, onLoggedIn }: Props) {
                   {totp ? '' : t('code.hint')}
                 </p>
               </div>
-              <div className="form-error" role="alert">
-                {error ? (
-                  <>
-                    <Icon name="alert" />
-                    <span>{error}</span>
-                  </>
-                ) : null}
-              </div>
+              <FormError error={error} />
               <p className="form-info" role="status">
                 {info}
               </p>

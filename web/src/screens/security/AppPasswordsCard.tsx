@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { createAppPassword, listAppPasswords, revokeAppPassword, type AppPassword } from '../../api/account.ts';
+import { FormError } from '../../components/FormError.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { useToaster } from '../../components/Toaster.tsx';
@@ -86,14 +87,7 @@ export function AppPasswordsCard() {
           {t('appPasswords.create')}
         </button>
       </form>
-      <div className="form-error" role="alert">
-        {error ? (
-          <>
-            <Icon name="alert" />
-            <span>{error}</span>
-          </>
-        ) : null}
-      </div>
+      <FormError error={error} />
       {passwords.loading && !passwords.data ? (
         <Spinner label={t('common.loading')} />
       ) : passwords.data && passwords.data.length > 0 ? (

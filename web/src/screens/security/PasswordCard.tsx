@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { changePassword } from '../../api/auth.ts';
 import { ApiError } from '../../api/client.ts';
+import { FormError } from '../../components/FormError.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useToaster } from '../../components/Toaster.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -70,14 +71,7 @@ export function PasswordCard() {
           <label htmlFor="password-confirm">{t('password.confirm')}</label>
           <input id="password-confirm" type="password" autoComplete="new-password" value={confirm} onChange={(event) => setConfirm(event.target.value)} required />
         </div>
-        <div className="form-error" role="alert">
-          {error ? (
-            <>
-              <Icon name="alert" />
-              <span>{error}</span>
-            </>
-          ) : null}
-        </div>
+        <FormError error={error} />
         <div>
           <button type="submit" className="btn btn-primary" disabled={busy || !current || !next}>
             {t('password.submit')}

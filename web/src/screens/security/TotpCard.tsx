@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { totpConfirm, totpDisable, totpSetup, totpStatus } from '../../api/auth.ts';
 import { ApiError, isMissing } from '../../api/client.ts';
 import type { TotpSetup } from '../../api/types.ts';
+import { FormError } from '../../components/FormError.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { useToaster } from '../../components/Toaster.tsx';
@@ -85,14 +86,7 @@ export function TotpCard() {
   };
 
   const errorBox = (
-    <div className="form-error" role="alert">
-      {error ? (
-        <>
-          <Icon name="alert" />
-          <span>{error}</span>
-        </>
-      ) : null}
-    </div>
+    <FormError error={error} />
   );
 
   const enabled = status.data?.enabled ?? false;
