@@ -1,19 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../src/config/config.ts';
-import { ALL_RIGHTS } from '../src/core/mailbox.ts';
-import { silentLogger } from '../src/observability/log.ts';
+import { parseArgs, promisify } from 'node:util';
 import { startSubmission } from '../src/protocols/smtp/submission.ts';
 import { loadTlsMaterial } from '../src/protocols/smtp/tls-material.ts';
-import { openRuntime } from '../src/runtime/open-runtime.ts';
-import { addDomain, addMailbox, addUser } from '../src/services/accounts.ts';
 import { createAppPassword } from '../src/services/identity/app-passwords.ts';
-import { freshPostgresDatabase } from '../test/support/engines.ts';
+import { benchMessage, RECIPIENTS, SENDER, senderAndThree } from './sender-and-three.ts';
 
 /**
  * Durable messages per second through SMTP submission: 20 KB messages to 3 local recipients
@@ -64,50 +54,14 @@ export async function main(args: string[]): Promise<void> {
 }
 
 async function benchOne(engine: 'sqlite' | 'postgres', count: number, connections: number): Promise<number> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-bench-smtp-'));
-  const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir, MISSIVE_DATABASE_URL: '' };
-  let drop = async () => {};
-  if (engine === 'postgres') {
-    process.env.MISSIVE_TEST_PG_URL ??= process.env.MISSIVE_BENCH_PG_URL;
-    const database = await freshPostgresDatabase();
-    env.MISSIVE_DATABASE_URL = database.url;
-    drop = database.drop;
-  }
-  const config = loadConfig({ env, file: null });
-  const runtime = await openRuntime(config, { log: silentLogger });
-  const { ctx } = runtime;
+  const instance = await senderAndThree(engine);
+  const { ctx, config } = instance.runtime;
   try {
-    await addDomain(ctx, 'bench.mssante.test');
-    for (const id of ['sender', 'r1', 'r2', 'r3']) {
-      await addUser(ctx, { id, displayName: id });
-      await addMailbox(ctx, { address: `${id}@bench.mssante.test`, kind: 'PER', displayName: id, members: [{ userId: id, rights: ALL_RIGHTS }] });
-    }
     const { secret } = await createAppPassword(ctx, 'sender', 'bench');
     const tls = await loadTlsMaterial(config);
     const smtp = await startSubmission(ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: 'bench.mssante.test', tls, allowTls13: false });
     try {
-      const rcpt = ['r1@bench.mssante.test', 'r2@bench.mssante.test', 'r3@bench.mssante.test'];
-      const attachment = randomBytes(13_500).toString('base64').replace(/.{76}/g, '$&\r\n');
-      const message = [
-        'From: sender@bench.mssante.test',
-        `To: ${rcpt.join(', ')}`,
-        'Subject: Compte rendu',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'Bonjour, veuillez trouver ci-joint le compte rendu.',
-        '--b',
-        'Content-Type: application/pdf; name="cr.pdf"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        attachment,
-        '--b--',
-        '',
-      ].join('\r\n');
-      const clientArgs = { ca: tls.certFile, port: smtp.port, user: 'sender', password: secret, sender: 'sender@bench.mssante.test', rcpt, message, count, connections };
+      const clientArgs = { ca: tls.certFile, port: smtp.port, user: 'sender', password: secret, sender: SENDER, rcpt: RECIPIENTS, message: benchMessage().toString('latin1'), count, connections };
       const { stdout } = await promisify(execFile)('python3', ['-c', CLIENT, JSON.stringify(clientArgs)], { maxBuffer: 1 << 20 });
       const out = JSON.parse(stdout) as { seconds: number; errors: string[]; errorCount: number };
       const rate = count / out.seconds;
@@ -117,8 +71,6 @@ async function benchOne(engine: 'sqlite' | 'postgres', count: number, connection
       await smtp.close();
     }
   } finally {
-    await runtime.close();
-    await drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await instance.close();
   }
 }
