@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createAddressSet, type AddressSet } from './address-set.ts';
+import { HashedKeys } from '../../src/core/directory/hashed-keys.ts';
 import { activityLine, ACTIVITY_COLUMNS, headerLine, MAILBOX_COLUMNS, organisationMailboxLine, personalMailboxLine, shortened, widened } from './lines.ts';
 import { applyPersonChanges, drawPersonChanges, RATES, republishedLine } from './next-day.ts';
 import { createPersonSource, MEAN_ACTIVITIES, MEAN_MAILBOXES, NOT_IN_ACTIVITY_FILE, STAFF_DOMAIN_KINDS, type MailboxLine, type Person } from './people.ts';
@@ -161,7 +161,8 @@ export async function generateDirectoryFiles(options: GenerateOptions): Promise<
     holderProbability: holderProbabilities(personalTarget, activityTarget, duplicateShare),
     duplicateProbability: Math.min(1, duplicateShare / DUPLICABLE_SHARE),
   });
-  const addresses = createAddressSet(Math.ceil(mailboxTarget * 1.02) + 1024);
+  // Addresses already given, as 64-bit hashes: 600,000 of them cost a few megabytes.
+  const addresses = new HashedKeys();
   const orgRng = createRng();
   const changeRng = createRng();
   const orgChangeRng = createRng();
@@ -203,9 +204,10 @@ export async function generateDirectoryFiles(options: GenerateOptions): Promise<
   let lastActivity = `8|10000000000|810000000000${'|'.repeat(ACTIVITY_COLUMNS.length - 2)}`;
 
   /** The first free address among local@domain, local2@domain, local3@domain… */
-  function addressOf(set: AddressSet, local: string, domain: string): string {
+  function addressOf(set: HashedKeys, local: string, domain: string): string {
     let candidate = `${local}@${domain}`;
-    for (let n = 2; !set.add(candidate); n++) candidate = `${local}${n}@${domain}`;
+    for (let n = 2; set.has(candidate); n++) candidate = `${local}${n}@${domain}`;
+    set.set(candidate, 1);
     return candidate;
   }
 
