@@ -9,7 +9,7 @@ import { leafBytes } from '../src/core/proof/log-entries.ts';
 import { leafHash, verifyInclusion } from '../src/core/proof/merkle.ts';
 import { silentLogger } from '../src/observability/log.ts';
 import { openRuntime } from '../src/runtime/open-runtime.ts';
-import { loggedEvent, sequenceEvents, storedInclusionProof } from '../src/services/proofs/proof-log.ts';
+import { eventOfLeaf, sequenceEvents, storedInclusionProof } from '../src/services/proofs/proof-log.ts';
 import { leavesWithEvents } from '../src/store/repositories/proof-log.ts';
 import { benchOne } from './deposit.ts';
 
@@ -69,7 +69,7 @@ export async function main(args: string[]): Promise<void> {
         proofHashes = proof.length;
         if (i < 20) {
           const [leaf] = await leavesWithEvents(runtime.ctx.sql.read, index, 1);
-          const hash = leafHash(leafBytes(loggedEvent({ ...leaf!, id: leaf!.id!, type: leaf!.type!, message_id: leaf!.message_id!, message_id_header: leaf!.message_id_header!, content_digest: leaf!.content_digest!, actor: leaf!.actor!, channel: leaf!.channel!, at: leaf!.at! })));
+          const hash = leafHash(leafBytes(eventOfLeaf(leaf!)!));
           if (!verifyInclusion(hash, index, head!.treeSize, proof, head!.rootHash)) throw new Error(`inclusion proof of leaf ${index} does not verify`);
         }
       }

@@ -2,7 +2,7 @@ import { leafHash, TreeEdge } from '../../core/proof/merkle.ts';
 import { headSignatureValid, keyIdOf, leafBytes } from '../../core/proof/log-entries.ts';
 import { headsFrom, leavesWithEvents, nodesOfLevel, type HeadRow, type NodeRow } from '../../store/repositories/proof-log.ts';
 import type { Queryable } from '../../store/repositories/queryable.ts';
-import { headOf, loggedEvent, unloggedCount, type ProofContext } from './proof-log.ts';
+import { eventOfLeaf, headOf, unloggedCount, type ProofContext } from './proof-log.ts';
 
 export type AuditReport = {
   ok: boolean;
@@ -54,11 +54,9 @@ export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
         return finish();
       }
       const stored = Buffer.from(row.hash);
-      if (row.id === null) problem(`leaf ${index}: its event (seq ${row.event_seq}) is gone`);
-      else {
-        const event = loggedEvent({ ...row, id: row.id, type: row.type!, message_id: row.message_id!, message_id_header: row.message_id_header!, content_digest: row.content_digest!, actor: row.actor!, channel: row.channel!, at: row.at! });
-        if (!leafHash(leafBytes(event)).equals(stored)) problem(`leaf ${index}: event ${row.id} does not hash to its leaf (edited)`);
-      }
+      const event = eventOfLeaf(row);
+      if (event === null) problem(`leaf ${index}: its event (seq ${row.event_seq}) is gone`);
+      else if (!leafHash(leafBytes(event)).equals(stored)) problem(`leaf ${index}: event ${event.id} does not hash to its leaf (edited)`);
       for (const node of edge.append(stored)) {
         if (node.level === 0) continue;
         let reader = levels.get(node.level);

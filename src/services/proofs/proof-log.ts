@@ -7,6 +7,7 @@ import {
   insertLeaves,
   insertNodes,
   latestHead,
+  leavesWithEvents,
   lockSequencer,
   logSize,
   perfectHashes,
@@ -40,6 +41,12 @@ export function loggedEvent(row: Pick<StoredProofEvent, 'id' | 'type' | 'message
     channel: row.channel,
     at: Number(row.at),
   };
+}
+
+/** The event of a leaf read with `leavesWithEvents`, or null when its event row is gone. */
+export function eventOfLeaf(row: Awaited<ReturnType<typeof leavesWithEvents>>[number]): LoggedEvent | null {
+  if (row.id === null) return null;
+  return loggedEvent({ ...row, id: row.id, type: row.type!, message_id: row.message_id!, message_id_header: row.message_id_header!, content_digest: row.content_digest!, actor: row.actor!, channel: row.channel!, at: row.at! });
 }
 
 export function headOf(row: HeadRow): TreeHead {
