@@ -17,10 +17,15 @@ export function parseHeader(line: string): Header {
 
 export type SplitLine = { ok: true; fields: string[] } | { ok: false; reason: string };
 
+/** A line's number of fields once the tolerated trailing `|` (one empty field more than the header) is set aside. */
+export function fieldCount(header: Header, fields: number, lastIsEmpty: boolean): number {
+  return fields === header.names.length + 1 && lastIsEmpty ? fields - 1 : fields;
+}
+
 export function splitLine(header: Header, line: string): SplitLine {
   const fields = line.split('|');
   const width = header.names.length;
-  if (fields.length === width + 1 && fields[width] === '') fields.pop();
+  if (fieldCount(header, fields.length, fields[fields.length - 1] === '') < fields.length) fields.pop();
   if (fields.length < width) return { ok: false, reason: `short line: ${fields.length} fields, the header has ${width}` };
   if (fields.length > width) return { ok: false, reason: `extra column: ${fields.length} fields, the header has ${width}` };
   return { ok: true, fields };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addressKeyOrNull } from '../address.ts';
-import { column, type Header } from './columns.ts';
+import { column, fieldCount, type Header } from './columns.ts';
 import { canonicalDepartment, departmentOfPostcode } from './places.ts';
 
 /** The kinds a national mailbox line may carry (CAB: liberal practices, being introduced). */
@@ -215,8 +215,7 @@ export function activityHolderPeek(header: Header): (line: string) => string | u
       if (end === -1) break;
       start = end + 1;
     }
-    // As splitLine: the header's width, or one more when the last field is empty (a trailing |).
-    if (field !== width && !(field === width + 1 && line.endsWith('|'))) return undefined;
+    if (fieldCount(header, field, line.endsWith('|')) !== width) return undefined;
     return nationalId(values[0]!, values[1]!, values[2]!) ?? undefined;
   };
 }

@@ -8,8 +8,8 @@ import type { Config } from '../../config/config.ts';
 export type TlsMaterial = { key: Buffer; cert: Buffer; certFile: string; generated: boolean };
 
 /**
- * The listeners' certificate and key: from configuration (the sector PKI's in production); in
- * development, made once under dataDir/tls by Debian's openssl (RSA, as the ECDHE-RSA policy
+ * The listeners' certificate and key: from configuration (the sector PKI's in production, where
+ * loadConfig refuses SMTP without them); in development, made once under dataDir/tls by Debian's openssl (RSA, as the ECDHE-RSA policy
  * needs), for the domain, localhost and 127.0.0.1.
  */
 export async function loadTlsMaterial(config: Config): Promise<TlsMaterial> {
@@ -17,7 +17,6 @@ export async function loadTlsMaterial(config: Config): Promise<TlsMaterial> {
     if (config.tlsCertFile === '' || config.tlsKeyFile === '') throw new Error('tlsCertFile and tlsKeyFile go together');
     return { key: await readFile(config.tlsKeyFile), cert: await readFile(config.tlsCertFile), certFile: config.tlsCertFile, generated: false };
   }
-  if (config.mode === 'production') throw new Error('production needs tlsCertFile and tlsKeyFile (the listeners never run without TLS)');
   const dir = path.join(config.dataDir, 'tls');
   const keyFile = path.join(dir, 'server.key');
   const certFile = path.join(dir, 'server.crt');
