@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
 import { startSubmission } from '../src/protocols/smtp/submission.ts';
@@ -61,7 +62,7 @@ async function benchOne(engine: 'sqlite' | 'postgres', count: number, connection
     const tls = await loadTlsMaterial(config);
     const smtp = await startSubmission(ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: 'bench.mssante.test', tls, allowTls13: false });
     try {
-      const clientArgs = { ca: tls.certFile, port: smtp.port, user: 'sender', password: secret, sender: SENDER, rcpt: RECIPIENTS, message: benchMessage().toString('latin1'), count, connections };
+      const clientArgs = { ca: path.join(config.dataDir, 'tls', 'ca.crt'), port: smtp.port, user: 'sender', password: secret, sender: SENDER, rcpt: RECIPIENTS, message: benchMessage().toString('latin1'), count, connections };
       const { stdout } = await promisify(execFile)('python3', ['-c', CLIENT, JSON.stringify(clientArgs)], { maxBuffer: 1 << 20 });
       const out = JSON.parse(stdout) as { seconds: number; errors: string[]; errorCount: number };
       const rate = count / out.seconds;

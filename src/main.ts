@@ -3,10 +3,8 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, isLoopback, loadConfig, type Config } from './config/config.ts';
-import { createLogger, type Logger } from './observability/log.ts';
-import { startSubmission, type SubmissionListeners } from './protocols/smtp/submission.ts';
-import { loadTlsMaterial } from './protocols/smtp/tls-material.ts';
-import type { ServiceContext } from './services/context.ts';
+import { createLogger } from './observability/log.ts';
+import { startSmtp, type SmtpServices } from './runtime/start-smtp.ts';
 import { startHttp } from './protocols/http/server.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { addDomain } from './services/accounts.ts';
@@ -90,7 +88,7 @@ async function main(): Promise<void> {
     clearInterval(trust);
     http.app
       .close()
-      .then(() => smtp?.close())
+      .then(() => smtp.close())
       .then(() => proofLog.stop())
       .then(() => runtime.close())
       .then(
@@ -115,22 +113,16 @@ async function readCredentials(file: string): Promise<DemoCredentials | null> {
   }
 }
 
-/** SMTP submission, unless both its ports are off; never without TLS. */
-async function startSmtp(config: Config, ctx: ServiceContext, log: Logger): Promise<SubmissionListeners | null> {
-  if (config.smtpSubmissionPort < 0 && config.smtpsPort < 0) return null;
-  const tls = await loadTlsMaterial(config);
-  if (tls.generated) log.warn('generated a development TLS certificate for the SMTP listeners', { file: tls.certFile });
-  return startSubmission(ctx, { host: config.smtpHost, port: config.smtpSubmissionPort, securePort: config.smtpsPort, domain: config.domain, tls, allowTls13: config.allowTls13 });
-}
-
-function printWelcome(config: Config, url: string, smtp: SubmissionListeners | null, demo: DemoCredentials | null): void {
-  const submission = [smtp?.port != null ? `${config.smtpHost}:${smtp.port} (STARTTLS)` : null, smtp?.securePort != null ? `${config.smtpHost}:${smtp.securePort} (TLS)` : null].filter(Boolean);
+function printWelcome(config: Config, url: string, smtp: SmtpServices, demo: DemoCredentials | null): void {
+  const { submission: listeners, exchange } = smtp;
+  const submission = [listeners?.port != null ? `${config.smtpHost}:${listeners.port} (STARTTLS)` : null, listeners?.securePort != null ? `${config.smtpHost}:${listeners.securePort} (TLS)` : null].filter(Boolean);
   const lines = [
     '',
     `Missive ${config.mode} — domain ${config.domain}`,
     `  storage      ${config.databaseUrl ? 'PostgreSQL' : `SQLite ${path.join(config.dataDir, 'missive.sqlite')}`}; encrypted blobs in ${config.blobsDir}`,
     `  health       ${url}/healthz`,
-    `  SMTP         ${submission.length > 0 ? `submission ${submission.join(', ')}; log in with an application password` : 'off'}`,
+    `  SMTP         ${submission.length > 0 ? `submission ${submission.join(', ')}; log in with an application password` : 'submission off'}`,
+    `  exchange     ${exchange?.port != null ? `${config.smtpHost}:${exchange.port} (STARTTLS, client certificates of whitelisted operators)` : 'off'}`,
     '  CLI          ./bin/missive help   (for example: ./bin/missive list --as eloise.martin)',
   ];
   if (demo) {

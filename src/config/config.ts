@@ -34,6 +34,16 @@ export type Config = {
   tlsKeyFile: string;
   /** TLS 1.3 besides the MSSanté TLS 1.2 suites. */
   allowTls13: boolean;
+  /** Mail exchange with other operators (mutual TLS); 0 picks a free port, -1 turns it off. */
+  smtpExchangePort: number;
+  /** Authorities other operators' certificates must chain to (PEM bundle: the IGC-Santé root). */
+  tlsTrustAnchorFile: string;
+  /** Where other operators' domains are delivered instead of their MX: `domain=host:port, …`. */
+  outboundRoutes: string;
+  /** How long a message to another operator is retried before the sender gets a failure notice. */
+  outboundRetryHours: number;
+  /** The first retry's delay; each next one doubles, up to an hour. */
+  outboundFirstRetrySeconds: number;
   devOutbox: boolean;
   demoSeed: boolean;
   maxAttachmentBytes: number;
@@ -74,6 +84,11 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'tlsCertFile', env: 'MISSIVE_TLS_CERT_FILE', kind: 'string', help: 'certificate of the SMTP/IMAP listeners, PEM (development: made under dataDir/tls)' },
   { name: 'tlsKeyFile', env: 'MISSIVE_TLS_KEY_FILE', kind: 'string', help: 'its private key, PEM' },
   { name: 'allowTls13', env: 'MISSIVE_ALLOW_TLS13', kind: 'boolean', help: 'allow TLS 1.3 besides the MSSanté TLS 1.2 suites (default false)' },
+  { name: 'smtpExchangePort', env: 'MISSIVE_SMTP_EXCHANGE_PORT', kind: 'integer', min: -1, max: 65535, help: 'mail from other operators, STARTTLS with client certificates (default 25 in production, 2525 in development; 0 a free one; -1 off)' },
+  { name: 'tlsTrustAnchorFile', env: 'MISSIVE_TLS_TRUST_ANCHOR_FILE', kind: 'string', help: "authorities of other operators' certificates, PEM bundle (the IGC-Santé root; development adds its own CA)" },
+  { name: 'outboundRoutes', env: 'MISSIVE_OUTBOUND_ROUTES', kind: 'string', help: 'deliver these operator domains to these hosts instead of their MX: domain=host:port, …' },
+  { name: 'outboundRetryHours', env: 'MISSIVE_OUTBOUND_RETRY_HOURS', kind: 'integer', min: 1, max: 30 * 24, help: 'retry a message to another operator for this long before a failure notice (default 120, five days)' },
+  { name: 'outboundFirstRetrySeconds', env: 'MISSIVE_OUTBOUND_FIRST_RETRY_SECONDS', kind: 'integer', min: 1, max: 3600, help: 'first retry delay, doubled each time up to an hour (default 60)' },
   { name: 'devOutbox', env: 'MISSIVE_DEV_OUTBOX', kind: 'boolean', help: 'keep outgoing notifications in a development outbox (default: true in development)' },
   { name: 'demoSeed', env: 'MISSIVE_DEMO_SEED', kind: 'boolean', help: 'create the demo operator on first start (default: true in development)' },
   { name: 'maxAttachmentBytes', env: 'MISSIVE_MAX_ATTACHMENT_BYTES', kind: 'integer', min: 1, help: 'largest attachment, decoded (default 10 MiB)' },
@@ -191,6 +206,11 @@ function finish(given: Partial<Config>, cwd: string): Config {
     tlsCertFile: given.tlsCertFile ? path.resolve(cwd, given.tlsCertFile) : '',
     tlsKeyFile: given.tlsKeyFile ? path.resolve(cwd, given.tlsKeyFile) : '',
     allowTls13: given.allowTls13 ?? false,
+    smtpExchangePort: given.smtpExchangePort ?? (development ? 2525 : 25),
+    tlsTrustAnchorFile: given.tlsTrustAnchorFile ? path.resolve(cwd, given.tlsTrustAnchorFile) : '',
+    outboundRoutes: given.outboundRoutes ?? '',
+    outboundRetryHours: given.outboundRetryHours ?? 120,
+    outboundFirstRetrySeconds: given.outboundFirstRetrySeconds ?? 60,
     devOutbox: given.devOutbox ?? development,
     demoSeed: given.demoSeed ?? development,
     maxAttachmentBytes: given.maxAttachmentBytes ?? 10 * 1024 * 1024,
@@ -211,6 +231,11 @@ function finish(given: Partial<Config>, cwd: string): Config {
   if (config.notifyRelayUrl !== '' && !/^smtps?:\/\/[^/?#]+(:\d+)?\/?$/.test(config.notifyRelayUrl)) {
     throw new ConfigError('configuration: notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must be smtps://[user:pass@]host[:port] or smtp://[user:pass@]host[:port]');
   }
+  try {
+    parseOutboundRoutes(config.outboundRoutes);
+  } catch (error) {
+    throw new ConfigError(`configuration: outboundRoutes (MISSIVE_OUTBOUND_ROUTES): ${(error as Error).message}`);
+  }
   if (config.notifyFrom === '') config.notifyFrom = `Missive <ne-pas-repondre@${config.domain}>`;
   if (config.maxAttachmentBytes > config.maxMessageBytes) {
     throw new ConfigError('configuration: maxAttachmentBytes (MISSIVE_MAX_ATTACHMENT_BYTES) cannot exceed maxMessageBytes (MISSIVE_MAX_MESSAGE_BYTES)');
@@ -230,10 +255,26 @@ function refuseDevelopmentSettings(config: Config): void {
   if (!isLoopback(config.httpHost)) {
     problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);
   }
-  if ((config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0) && (config.tlsCertFile === '' || config.tlsKeyFile === '')) {
-    problems.push('tlsCertFile and tlsKeyFile (MISSIVE_TLS_CERT_FILE, MISSIVE_TLS_KEY_FILE) are needed for SMTP; or turn it off with smtpSubmissionPort and smtpsPort -1');
+  if ((config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 || config.smtpExchangePort >= 0) && (config.tlsCertFile === '' || config.tlsKeyFile === '')) {
+    problems.push('tlsCertFile and tlsKeyFile (MISSIVE_TLS_CERT_FILE, MISSIVE_TLS_KEY_FILE) are needed for SMTP; or turn it off with smtpSubmissionPort, smtpsPort and smtpExchangePort -1');
+  }
+  if (config.smtpExchangePort >= 0 && config.tlsTrustAnchorFile === '') {
+    problems.push("tlsTrustAnchorFile (MISSIVE_TLS_TRUST_ANCHOR_FILE) must name the sector PKI's root: other operators' certificates are checked against it");
   }
   if (problems.length > 0) throw new ConfigError(`configuration refused in production mode:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** `domain=host:port, …` as a map; a bad entry is an error naming it. */
+export function parseOutboundRoutes(text: string): Map<string, { host: string; port: number }> {
+  const routes = new Map<string, { host: string; port: number }>();
+  for (const entry of text.split(/[,\s]+/).filter(Boolean)) {
+    const match = /^([^=]+)=(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(entry);
+    const domain = match?.[1]!.toLowerCase();
+    const port = Number(match?.[3] ?? 25);
+    if (!match || !isDomain(domain!) || port < 1 || port > 65535) throw new Error(`"${entry}" is not domain=host[:port]`);
+    routes.set(domain!, { host: match[2]!.replace(/^\[|\]$/g, ''), port });
+  }
+  return routes;
 }
 
 export function isLoopback(host: string): boolean {

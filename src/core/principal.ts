@@ -10,6 +10,9 @@ export type Principal =
   | { readonly kind: 'application'; readonly mailboxId: string }
   | { readonly kind: 'operator'; readonly name: string };
 
+/** The operator acting for itself (delivery status notifications), not for another operator's domain. */
+export const SYSTEM_OPERATOR = 'system';
+
 export function describePrincipal(principal: Principal): string {
   switch (principal.kind) {
     case 'user':

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config/config.ts';
+import { parseOutboundRoutes, type Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import { inProcessChangeFeed } from '../services/change-feed.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -47,8 +47,10 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
       maxRecipients: config.maxRecipients,
       inlineContentBytes: config.inlineContentBytes,
     },
+    outbound: { retryHours: config.outboundRetryHours, firstRetrySeconds: config.outboundFirstRetrySeconds, routes: parseOutboundRoutes(config.outboundRoutes) },
     localDomains: new Set(await listOperatorDomains(sql.read)),
     trustedDomains: new Set(),
+    operatorSubjects: new Map(),
     changes: inProcessChangeFeed((error) => log.error('a change listener failed', { error })),
   };
   await refreshTrustedDomains(ctx);

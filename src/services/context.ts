@@ -13,6 +13,14 @@ export type Limits = {
   inlineContentBytes: number;
 };
 
+/** Delivery to other operators. */
+export type OutboundSettings = {
+  retryHours: number;
+  firstRetrySeconds: number;
+  /** Hosts that replace a domain's MX (tests, an operator's own relay). */
+  routes: ReadonlyMap<string, { host: string; port: number }>;
+};
+
 /** What every use case needs, built once at start (see `open-services.ts`) and passed down. */
 export type ServiceContext = {
   readonly sql: SqlStore;
@@ -23,6 +31,7 @@ export type ServiceContext = {
   /** Codes and alerts to addresses outside the trust space (development outbox or relay). */
   readonly notifier: Notifier;
   readonly limits: Limits;
+  readonly outbound: OutboundSettings;
   readonly log: Logger;
   /** Epoch milliseconds; tests replace it to move time (retention). */
   readonly clock: () => number;
@@ -30,6 +39,8 @@ export type ServiceContext = {
   readonly localDomains: Set<string>;
   /** Whitelisted domains of other operators (filled by the SMTP issue's trust import). */
   readonly trustedDomains: Set<string>;
+  /** The certificate subject the whitelist gives for each of those domains (null: none given). */
+  readonly operatorSubjects: Map<string, string | null>;
   /** Committed changes per mailbox, for live views. */
   readonly changes: ChangeFeed;
 };

@@ -8,6 +8,7 @@ import * as proofLog from './migrations/005-proof-log.ts';
 import * as trackingAlerts from './migrations/006-tracking-alerts.ts';
 import * as appPasswords from './migrations/007-app-passwords.ts';
 import * as trustedDomains from './migrations/008-trusted-domains.ts';
+import * as outboundQueue from './migrations/009-outbound-queue.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '006-tracking-alerts': trackingAlerts,
   '007-app-passwords': appPasswords,
   '008-trusted-domains': trustedDomains,
+  '009-outbound-queue': outboundQueue,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -157,6 +157,20 @@ export interface ProofHeadTable {
   signature: Uint8Array;
 }
 
+export interface OutboundQueueTable {
+  id: string;
+  message_id: string;
+  sender: string;
+  domain: string;
+  recipients: string;
+  attempts: number;
+  next_attempt_at: number;
+  expires_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface AppPasswordTable {
   id: string;
   user_id: string;
@@ -338,6 +352,7 @@ export interface Database {
   proof_head: ProofHeadTable;
   app_password: AppPasswordTable;
   trusted_domain: TrustedDomainTable;
+  outbound_queue: OutboundQueueTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

@@ -34,6 +34,7 @@ const PRODUCTION_SAFE = {
   MISSIVE_NOTIFY_RELAY_URL: 'smtps://relay.hopital.example:465',
   MISSIVE_TLS_CERT_FILE: '/etc/missive/tls/server.crt',
   MISSIVE_TLS_KEY_FILE: '/etc/missive/tls/server.key',
+  MISSIVE_TLS_TRUST_ANCHOR_FILE: '/etc/missive/tls/igc-sante-racine.pem',
 };
 
 describe('loadConfig: defaults', () => {
@@ -57,6 +58,11 @@ describe('loadConfig: defaults', () => {
       tlsCertFile: '',
       tlsKeyFile: '',
       allowTls13: false,
+      smtpExchangePort: 2525,
+      tlsTrustAnchorFile: '',
+      outboundRoutes: '',
+      outboundRetryHours: 120,
+      outboundFirstRetrySeconds: 60,
       devOutbox: true,
       demoSeed: true,
       maxAttachmentBytes: 10 * 1024 * 1024,
@@ -195,11 +201,11 @@ describe('loadConfig: production mode', () => {
   });
 
   it('defaults to safe settings in production', () => {
-    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key' });
+    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key', MISSIVE_TLS_TRUST_ANCHOR_FILE: 'igc-sante.pem' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
     assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.allowTls13], [587, 465, false]);
     refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
-    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1' }).smtpsPort, -1);
+    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1' }).smtpsPort, -1);
   });
 });
 

@@ -90,7 +90,7 @@ storageTest('refused without trace: unknown local recipient, naming it', async (
   await refusedWithoutTrace(rt, 'unknown_recipient', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('emartin')), [at('inconnu')]));
 });
 
-storageTest('refused without trace: a recipient on another domain (route_unavailable)', async (_t, rt, storage) => {
+storageTest('refused without trace: a recipient outside the trust space (route_unavailable)', async (_t, rt, storage) => {
   await seeded(rt, storage);
   const outside = 'jean.dupont@ch-autre.mssante.fr';
   await refusedWithoutTrace(rt, 'route_unavailable', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('emartin'), [at('sbernard'), outside])));

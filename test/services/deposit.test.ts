@@ -56,6 +56,7 @@ engineTest('deposit then open: content byte-exact, entries, recipients, proofs a
       { address: at('sbernard'), mailboxId: mailboxes.sbernard, uid: 1 },
       { address: at('khaddad'), mailboxId: mailboxes.khaddad, uid: 1 },
     ],
+    queued: [],
     sentUid: 1,
   });
   assert.match(result.messageId, /^msg_[a-z2-7]{20}$/);

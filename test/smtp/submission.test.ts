@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import path from 'node:path';
 import { startSubmission } from '../../src/protocols/smtp/submission.ts';
 import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
@@ -48,7 +49,7 @@ engineTest('SMTP submission: Python smtplib over STARTTLS and implicit TLS with 
   t.after(() => smtp.close());
   const before = await countRows(rt.ctx, 'message');
   const message = ['From: Eloise Martin <emartin@demo.mssante.test>', 'To: sbernard@demo.mssante.test', 'Subject: Compte rendu par SMTP', 'Message-ID: <smtplib-1@demo.mssante.test>', '', 'Bonjour,', 'le compte rendu suit.', ''].join('\r\n');
-  const args = { ca: tls.certFile, port: smtp.port, securePort: smtp.securePort, user: 'emartin', password: secret, sender: `emartin@${DOMAIN}`, foreign: `khaddad@${DOMAIN}`, rcpt: `sbernard@${DOMAIN}`, message };
+  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: smtp.port, securePort: smtp.securePort, user: 'emartin', password: secret, sender: `emartin@${DOMAIN}`, foreign: `khaddad@${DOMAIN}`, rcpt: `sbernard@${DOMAIN}`, message };
   const { stdout } = await exec('python3', ['-c', PYTHON_CLIENT, JSON.stringify(args)]);
   const out = JSON.parse(stdout) as { authBeforeTls: boolean; plainAuthBeforeTls: number; features: string[]; tls: string; wrongPassword: number; foreignSender: [number, string]; refused: object };
   assert.equal(out.authBeforeTls, false, 'AUTH is not offered before STARTTLS');

@@ -38,10 +38,11 @@ function start(env: Record<string, string>): Promise<{ url: string; output: stri
 
 test('npm start: demo operator, /healthz, security headers, clean stop; a restart keeps the data', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-start-'));
-  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '0', MISSIVE_SMTP_EXCHANGE_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
   try {
     const first = await start(env);
     assert.ok(first.output.some((line) => /^ {2}SMTP {9}submission 127\.0\.0\.1:\d+ \(STARTTLS\), 127\.0\.0\.1:\d+ \(TLS\); log in with an application password$/.test(line)), first.output.join('\n'));
+    assert.ok(first.output.some((line) => /^ {2}exchange {5}127\.0\.0\.1:\d+ \(STARTTLS, client certificates of whitelisted operators\)$/.test(line)), first.output.join('\n'));
     const health = await fetch(`${first.url}/healthz`);
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'ok', engine: 'sqlite', version: '0.1.0' });
@@ -80,7 +81,7 @@ test('npm start: demo operator, /healthz, security headers, clean stop; a restar
 
 test('production refuses to start without a key, and starts with one given by configuration', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-prod-'));
-  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_LOG_LEVEL: 'warn', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' };
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_LOG_LEVEL: 'warn', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' };
   try {
     const refused = await run(['src/main.ts'], { env });
     assert.notEqual(refused.code, 0);

@@ -21,7 +21,12 @@ export function engines(): EngineName[] {
   return only ? available.filter((engine) => only.includes(engine)) : available;
 }
 
-export type TestRuntime = Runtime & { dataDir: string; clock: { now: number } };
+export type TestRuntime = Runtime & {
+  dataDir: string;
+  clock: { now: number };
+  /** Closes this runtime and opens another on the same storage, as a restart would. */
+  reopen(): Promise<TestRuntime>;
+};
 
 /** A runtime on a fresh data directory (and a fresh PostgreSQL database), with a movable clock. */
 export async function freshRuntime(engine: EngineName, overrides: Record<string, string> = {}): Promise<TestRuntime> {
@@ -35,17 +40,21 @@ export async function freshRuntime(engine: EngineName, overrides: Record<string,
   }
   const config: Config = loadConfig({ env, file: null });
   const clock = { now: Date.UTC(2026, 10, 22, 9, 0, 0) };
-  const runtime = await openRuntime(config, { log: silentLogger, clock: () => clock.now });
-  return {
+  const wrap = (runtime: Runtime): TestRuntime => ({
     ...runtime,
     dataDir,
     clock,
+    async reopen() {
+      await runtime.close();
+      return wrap(await openRuntime(config, { log: silentLogger, clock: () => clock.now }));
+    },
     async close() {
       await runtime.close();
       await dropDatabase();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
+  return wrap(await openRuntime(config, { log: silentLogger, clock: () => clock.now }));
 }
 
 export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

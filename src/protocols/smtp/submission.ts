@@ -1,11 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { deposit } from '../../services/deposit/deposit.ts';
 import { authorizeSender } from '../../services/deposit/sender.ts';
 import { authenticateAppPassword } from '../../services/identity/app-passwords.ts';
+import { connectionsPerAddress } from './connection-limits.ts';
+import { closeSmtp, depositData, listenSmtp } from './data-to-deposit.ts';
 import { smtpReply } from './replies.ts';
 import { tlsPolicy } from './tls-policy.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -23,10 +23,6 @@ export type SubmissionOptions = {
 
 export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
 
-// One address may hold this many connections at once (a practice behind one NAT, a busy
-// hospital software); beyond, 421 and close: no single source can take every slot.
-export const CONNECTIONS_PER_ADDRESS = 20;
-
 /**
  * SMTP submission for mail clients and health software: AUTH (PLAIN, LOGIN) with application
  * passwords, only once the connection is encrypted (STARTTLS on 587, TLS from the first byte on
@@ -34,7 +30,7 @@ export const CONNECTIONS_PER_ADDRESS = 20;
  * `services/deposit`, and 250 is said only once it is committed.
  */
 export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
-  const perAddress = new Map<string, number>();
+  const connections = connectionsPerAddress();
   const make = (secure: boolean) =>
     new SMTPServer({
       secure,
@@ -62,18 +58,13 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       logger: false,
       // Not even offered before TLS: a client that tried would send its password in clear first.
       onConnect(session, callback) {
-        const held = (perAddress.get(session.remoteAddress) ?? 0) + 1;
-        perAddress.set(session.remoteAddress, held);
-        if (held > CONNECTIONS_PER_ADDRESS) {
-          return callback(Object.assign(new Error(`Too many connections from your address (at most ${CONNECTIONS_PER_ADDRESS}); try again later`), { responseCode: 421 }));
-        }
+        const refused = connections.admit(session);
+        if (refused) return callback(refused);
         if (!secure) session.disabledCommands = ['AUTH'];
         callback();
       },
       onClose(session) {
-        const held = (perAddress.get(session.remoteAddress) ?? 1) - 1;
-        if (held <= 0) perAddress.delete(session.remoteAddress);
-        else perAddress.set(session.remoteAddress, held);
+        connections.release(session);
       },
       onSecure(_socket, session, callback) {
         session.disabledCommands = [];
@@ -104,46 +95,19 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
         }
       },
       onData(stream, session, callback) {
-        const principal = principalOf(session);
-        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const to = session.envelope.rcptTo.map((recipient) => recipient.address);
-        // Whatever the outcome, the whole message is read before answering, as SMTP requires.
-        const drained = new Promise<void>((resolve) => stream.once('end', () => resolve()));
-        const work = principal
-          ? deposit(ctx, { principal, channel: 'smtp', envelope: { from, to }, source: stream })
-          : Promise.reject(new MissiveError('unauthorized', 'authenticate first'));
-        work.then(
-          async (result) => {
-            await drained;
-            if (stream.sizeExceeded) return callback(smtpReply(new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`)));
-            callback(null, `Ok: stored as ${result.messageId}`);
-          },
-          async (error: unknown) => {
-            stream.resume();
-            await drained;
-            callback(smtpReply(stream.sizeExceeded ? new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`) : error));
-          },
-        );
+        depositData(ctx, stream, { principal: principalOf(session), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to }, callback);
       },
     });
-  const listen = async (server: SMTPServer, port: number): Promise<number | null> => {
-    if (port < 0) return null;
-    server.on('error', (error) => ctx.log.warn('smtp submission connection error', { error: (error as Error).message }));
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.listen(port, options.host, () => resolve());
-    });
-    return (server.server.address() as AddressInfo).port;
-  };
   const starttls = make(false);
   const implicit = make(true);
-  const port = await listen(starttls, options.port);
-  const securePort = await listen(implicit, options.securePort);
+  const port = await listenSmtp(ctx, starttls, options.host, options.port, 'submission');
+  const securePort = await listenSmtp(ctx, implicit, options.host, options.securePort, 'submission');
   return {
     port,
     securePort,
     async close() {
-      await Promise.all([starttls, implicit].map((server) => (server.server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve())));
+      await Promise.all([starttls, implicit].map(closeSmtp));
     },
   };
 }

@@ -1,13 +1,16 @@
 import { addressKeyOrNull, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { foldForSearch } from '../../core/search-text.ts';
-import { describePrincipal, type Principal } from '../../core/principal.ts';
+import { describePrincipal, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newId } from '../../store/ids.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
+import type { MailboxRow } from '../../store/repositories/accounts.ts';
 import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
+import type { OutboundQueueTable } from '../../store/schema.ts';
+import { nudgeOutbound } from '../outbound/outbound-signal.ts';
 import { proofEventRow } from '../../store/repositories/proofs.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MessageIndex } from './message-index.ts';
@@ -31,7 +34,10 @@ export type DepositResult = {
   messageIdHeader: string;
   size: number;
   contentDigest: string;
+  /** Local recipients, filed in their Inbox. */
   recipients: { address: string; mailboxId: string; uid: number }[];
+  /** Recipients on other operators, queued for delivery. */
+  queued: string[];
   sentUid: number | null;
 };
 
@@ -52,9 +58,7 @@ export async function deposit(ctx: ServiceContext, request: DepositRequest): Pro
 
 async function depositChecked(ctx: ServiceContext, request: DepositRequest): Promise<DepositResult> {
   const now = ctx.clock();
-  const sender = parseAddress(request.envelope.from);
-  const senderText = `${sender.local}@${sender.domain}`;
-  const senderMailbox = await authorizeSender(ctx, ctx.sql.read, request.principal, senderText);
+  const { senderText, senderMailbox } = await checkSender(ctx, request);
   const fromEnvelope = request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
 
   const messageId = newId('msg');
@@ -70,21 +74,27 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       maxMessageBytes: ctx.limits.maxMessageBytes,
       inlineContentBytes: ctx.limits.inlineContentBytes,
       // A Message-ID Missive adds names the sender's own domain when it is one of ours.
-      messageIdDomain: senderMailbox ? sender.domain : ([...ctx.localDomains][0] ?? 'missive.invalid'),
+      messageIdDomain: senderMailbox ? senderText.slice(senderText.lastIndexOf('@') + 1) : ([...ctx.localDomains][0] ?? 'missive.invalid'),
     },
     request.source,
   );
   try {
     const recipients = fromEnvelope ?? (await resolveRecipients(ctx, ctx.sql.read, stored.headerRecipients));
-    checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
+    // Only our own senders' mail leaves for another operator: never a relay for a third party.
+    const remote = recipients.filter((recipient) => recipient.mailbox === null);
+    if (remote.length > 0 && !senderMailbox) {
+      throw new MissiveError('forbidden', `relay access denied: mail from ${senderText || 'the null sender'} cannot leave for ${remote[0]!.address}`);
+    }
+    if (request.envelope.from !== '') checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
+    const local = recipients.filter((recipient): recipient is ResolvedRecipient & { mailbox: MailboxRow } => recipient.mailbox !== null);
     const actor = describePrincipal(request.principal);
     const base = { messageId, messageIdHeader: stored.messageIdHeader, contentDigest: stored.digest, actor, channel: request.channel, at: now };
     const events: ProofEvent[] = [
       { ...base, type: 'submitted', recipient: null },
-      ...recipients.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address })),
+      ...local.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address })),
     ];
     // The Inbox of each local recipient, then the Sent folder of a local sender.
-    const targets: EntryTarget[] = recipients.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
+    const targets: EntryTarget[] = local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
     if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {
@@ -113,24 +123,27 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         address: recipient.address,
         header_kind: headerKind(recipient, stored.index),
         route: recipient.route,
-        state: 'delivered' as const,
-        mailbox_id: recipient.mailbox.id,
-        delivered_at: now,
+        state: recipient.mailbox ? ('delivered' as const) : ('queued' as const),
+        mailbox_id: recipient.mailbox?.id ?? null,
+        delivered_at: recipient.mailbox ? now : null,
         opened_at: null,
       })),
       targets,
       events: events.map(proofEventRow),
+      outbound: queueRows(ctx, { messageId, sender: senderText, recipients: remote, now }),
       audit: auditRow({ at: now, actor, action: 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
     });
-    for (const recipient of recipients) ctx.changes.publish({ mailboxId: recipient.mailbox.id, kind: 'arrived', folder: 'INBOX', messageId });
+    for (const recipient of local) ctx.changes.publish({ mailboxId: recipient.mailbox.id, kind: 'arrived', folder: 'INBOX', messageId });
     if (senderMailbox) ctx.changes.publish({ mailboxId: senderMailbox.id, kind: 'arrived', messageId });
+    if (remote.length > 0) nudgeOutbound(ctx);
     return {
       messageId,
       messageIdHeader: stored.messageIdHeader,
       size: stored.size,
       contentDigest: stored.digest,
-      recipients: recipients.map((recipient, index) => ({ address: recipient.address, mailboxId: recipient.mailbox.id, uid: uids[index]! })),
-      sentUid: senderMailbox ? (uids[recipients.length] ?? null) : null,
+      recipients: local.map((recipient, index) => ({ address: recipient.address, mailboxId: recipient.mailbox.id, uid: uids[index]! })),
+      queued: remote.map((recipient) => recipient.address),
+      sentUid: senderMailbox ? (uids[local.length] ?? null) : null,
     };
   } catch (error) {
     // The commit may have happened even though we were told otherwise (a connection lost during
@@ -141,6 +154,37 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
     }
     throw error;
   }
+}
+
+/**
+ * The envelope sender and the right to use it. The null sender (`MAIL FROM:<>`) is only the
+ * operator's own: delivery status notifications, filed as from the mailer daemon.
+ */
+async function checkSender(ctx: ServiceContext, request: DepositRequest): Promise<{ senderText: string; senderMailbox: MailboxRow | null }> {
+  if (request.envelope.from === '') {
+    if (request.principal.kind !== 'operator' || request.principal.name !== SYSTEM_OPERATOR) throw new MissiveError('forbidden', 'only the operator itself sends with a null sender');
+    return { senderText: `mailer-daemon@${[...ctx.localDomains][0] ?? 'missive.invalid'}`, senderMailbox: null };
+  }
+  const sender = parseAddress(request.envelope.from);
+  const senderText = `${sender.local}@${sender.domain}`;
+  return { senderText, senderMailbox: await authorizeSender(ctx, ctx.sql.read, request.principal, senderText) };
+}
+
+function queueRows(ctx: ServiceContext, deposit: { messageId: string; sender: string; recipients: readonly ResolvedRecipient[]; now: number }): OutboundQueueTable[] {
+  const byDomain = Map.groupBy(deposit.recipients, (recipient) => recipient.domain);
+  return [...byDomain].map(([domain, recipients]) => ({
+    id: newId('out'),
+    message_id: deposit.messageId,
+    sender: deposit.sender,
+    domain,
+    recipients: recipients.map((recipient) => recipient.address).join(' '),
+    attempts: 0,
+    next_attempt_at: deposit.now,
+    expires_at: deposit.now + ctx.outbound.retryHours * 3_600_000,
+    lease_until: null,
+    last_error: null,
+    created_at: deposit.now,
+  }));
 }
 
 function searchTextOf(sender: string, index: MessageIndex): string {

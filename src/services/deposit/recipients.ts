@@ -5,7 +5,8 @@ import { findMailboxesByKeys, type MailboxRow } from '../../store/repositories/a
 import type { Queryable } from '../../store/repositories/queryable.ts';
 import type { ServiceContext } from '../context.ts';
 
-export type ResolvedRecipient = { address: string; key: string; route: Route; mailbox: MailboxRow };
+/** A recipient and where its copy goes: a local mailbox, or (mailbox null) another operator's domain. */
+export type ResolvedRecipient = { address: string; key: string; domain: string; route: Route; mailbox: MailboxRow | null };
 
 /**
  * Resolves every envelope recipient or refuses the whole message, naming each refused address:
@@ -31,9 +32,10 @@ export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addre
   for (const [key, { address, domain }] of parsed) {
     const route = routeFor(domain, ctx.localDomains, ctx.trustedDomains);
     const mailbox = found.get(key);
-    if (route !== 'local') unroutable.push(address);
+    if (route === 'operator') resolved.push({ address, key, domain, route, mailbox: null });
+    else if (route !== 'local') unroutable.push(address);
     else if (!mailbox) unknown.push(address);
-    else resolved.push({ address: mailbox.address, key, route, mailbox });
+    else resolved.push({ address: mailbox.address, key, domain, route, mailbox });
   }
   if (unknown.length > 0) {
     throw new MissiveError('unknown_recipient', `no such mailbox here: ${unknown.join(', ')}`, { addresses: unknown });
@@ -41,7 +43,7 @@ export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addre
   if (unroutable.length > 0) {
     throw new MissiveError(
       'route_unavailable',
-      `cannot deliver outside this operator yet (other operators and external recipients are not served): ${unroutable.join(', ')}`,
+      `outside the MSSanté trust space, cannot be sent as mail (the vault for such recipients is not available yet): ${unroutable.join(', ')}`,
       { addresses: unroutable },
     );
   }

@@ -51,17 +51,24 @@ export async function importWhitelist(ctx: ServiceContext, file: string): Promis
     await appendAudit(trx, { at: now, actor: 'operator:admin', action: 'trust.import', target: parsed.generatedAt, result: 'ok', detail: { domains: rows.length, added, changed, removed, problems: parsed.problems.length } });
     return { added, changed, removed };
   });
-  setTrusted(ctx, rows.map((row) => row.domain));
+  setTrusted(ctx, rows);
   return { generatedAt: parsed.generatedAt, domains: rows.length, ...counts, ownSkipped, problems: parsed.problems };
 }
 
 /** Loads the trusted domains into the context (at start, then every minute on a server). */
-export async function refreshTrustedDomains(ctx: Pick<ServiceContext, 'sql' | 'trustedDomains' | 'localDomains'>): Promise<void> {
-  setTrusted(ctx, (await trustedDomainRows(ctx.sql.read)).map((row) => row.domain));
+export async function refreshTrustedDomains(ctx: TrustHolder): Promise<void> {
+  setTrusted(ctx, await trustedDomainRows(ctx.sql.read));
 }
 
-function setTrusted(ctx: Pick<ServiceContext, 'trustedDomains' | 'localDomains'>, domains: string[]): void {
-  const next = new Set(domains.filter((domain) => !ctx.localDomains.has(domain)));
+type TrustHolder = Pick<ServiceContext, 'sql' | 'trustedDomains' | 'operatorSubjects' | 'localDomains'>;
+
+// Updated in place: every holder of the context sees the new list at once.
+function setTrusted(ctx: Omit<TrustHolder, 'sql'>, rows: readonly Pick<TrustedDomainRow, 'domain' | 'certificate_subject'>[]): void {
+  const next = new Map(rows.filter((row) => !ctx.localDomains.has(row.domain)).map((row) => [row.domain, row.certificate_subject]));
   for (const domain of ctx.trustedDomains) if (!next.has(domain)) ctx.trustedDomains.delete(domain);
-  for (const domain of next) ctx.trustedDomains.add(domain);
+  for (const domain of ctx.operatorSubjects.keys()) if (!next.has(domain)) ctx.operatorSubjects.delete(domain);
+  for (const [domain, subject] of next) {
+    ctx.trustedDomains.add(domain);
+    ctx.operatorSubjects.set(domain, subject);
+  }
 }

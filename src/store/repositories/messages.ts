@@ -1,5 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import type { AuditLogTable, MailboxEntryTable, MessageTable, ProofEventTable, RecipientTable } from '../schema.ts';
+import type { AuditLogTable, MailboxEntryTable, MessageTable, OutboundQueueTable, ProofEventTable, RecipientTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
 
 export type MessageRow = MessageTable;
@@ -25,6 +25,8 @@ export type DepositRows = {
   recipients: RecipientRow[];
   targets: EntryTarget[];
   events: ProofEventRow[];
+  /** Copies for other operators, queued in the same transaction. */
+  outbound: OutboundQueueTable[];
   audit: AuditRow;
 };
 
@@ -87,6 +89,7 @@ export async function fileDeposits(q: Queryable, deposits: readonly DepositRows[
   await insertAll(entries, (rows) => q.insertInto('mailbox_entry').values(rows).execute());
   await insertAll(deposits.flatMap((deposit) => deposit.recipients), (rows) => q.insertInto('recipient').values(rows).execute());
   await insertAll(deposits.flatMap((deposit) => deposit.events), (rows) => q.insertInto('proof_event').values(rows).execute());
+  await insertAll(deposits.flatMap((deposit) => deposit.outbound), (rows) => q.insertInto('outbound_queue').values(rows).execute());
   await insertAll(deposits.map((deposit) => deposit.audit), (rows) => q.insertInto('audit_log').values(rows).execute());
   return uids;
 }
