@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { formatRfc5322Date } from '../../core/header-block.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import type { ServiceContext } from '../../services/context.ts';
@@ -13,13 +14,13 @@ import { smtpReply, type SmtpReplyError } from './replies.ts';
 export function depositData(
   ctx: ServiceContext,
   stream: SMTPServerDataStream,
-  request: { principal: Principal | null; from: string; to: string[] },
+  request: { principal: Principal | null; from: string; to: string[]; received: string },
   callback: (error?: SmtpReplyError | null, message?: string) => void,
 ): void {
   const drained = new Promise<void>((resolve) => stream.once('end', () => resolve()));
   const tooLarge = () => new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`);
   const work = request.principal
-    ? deposit(ctx, { principal: request.principal, channel: 'smtp', envelope: { from: request.from, to: request.to }, source: stream })
+    ? deposit(ctx, { principal: request.principal, channel: 'smtp', envelope: { from: request.from, to: request.to }, source: withTrace(request.received, stream) })
     : Promise.reject(new MissiveError('unauthorized', 'authenticate first'));
   work.then(
     async (result) => {
@@ -33,6 +34,22 @@ export function depositData(
       callback(smtpReply(stream.sizeExceeded ? tooLarge() : error));
     },
   );
+}
+
+/**
+ * The trace field an SMTP server adds (RFC 5321 §4.4): who handed the message over, from which
+ * address, to whom, how (ESMTPS, ESMTPSA when authenticated) and when.
+ */
+export function receivedField(session: SMTPServerSession, ourName: string, now: number): string {
+  const helo = (session.hostNameAppearsAs || 'unknown').replace(/[^\x21-\x7e]/g, '').slice(0, 100);
+  const protocol = session.user ? 'ESMTPSA' : session.secure ? 'ESMTPS' : 'ESMTP';
+  const cipher = session.tlsOptions ? ` (${session.tlsOptions.version ?? 'TLS'} ${session.tlsOptions.name})` : '';
+  return `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${ourName} (Missive) with ${protocol}${cipher};\r\n\t${formatRfc5322Date(new Date(now))}\r\n`;
+}
+
+async function* withTrace(received: string, stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(received, 'latin1');
+  yield* stream;
 }
 
 /** Listens on host:port unless the port is -1; returns the port listened on. */

@@ -7,7 +7,7 @@ import { formatSubject, parseSubject, sameSubject, subjectOfPeer, type Subject }
 import type { ServiceContext } from '../../services/context.ts';
 import { findMailboxByKey } from '../../store/repositories/accounts.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
-import { closeSmtp, depositData, listenSmtp } from './data-to-deposit.ts';
+import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
 import { smtpReply, type SmtpReplyError } from './replies.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import { tlsPolicy } from './tls-policy.ts';
@@ -100,7 +100,7 @@ export async function startExchange(ctx: ServiceContext, options: ExchangeOption
       const from = mailFrom !== '' ? mailFrom : peer ? `mailer-daemon@${domainOfSubject(ctx, peer)}` : '';
       const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
       const to = session.envelope.rcptTo.map((recipient) => recipient.address);
-      depositData(ctx, stream, { principal: peer ? { kind: 'operator', name: domain } : null, from, to }, callback);
+      depositData(ctx, stream, { principal: peer ? { kind: 'operator', name: domain } : null, from, to, received: receivedField(session, options.domain, ctx.clock()) }, callback);
     },
   });
   const port = await listenSmtp(ctx, server, options.host, options.port, 'exchange');

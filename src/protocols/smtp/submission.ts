@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import { authorizeSender } from '../../services/deposit/sender.ts';
 import { authenticateAppPassword } from '../../services/identity/app-passwords.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
-import { closeSmtp, depositData, listenSmtp } from './data-to-deposit.ts';
+import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
 import { smtpReply } from './replies.ts';
 import { tlsPolicy } from './tls-policy.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -96,7 +96,8 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       },
       onData(stream, session, callback) {
         const to = session.envelope.rcptTo.map((recipient) => recipient.address);
-        depositData(ctx, stream, { principal: principalOf(session), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to }, callback);
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        depositData(ctx, stream, { principal: principalOf(session), from, to, received: receivedField(session, options.domain, ctx.clock()) }, callback);
       },
     });
   const starttls = make(false);
