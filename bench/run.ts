@@ -7,7 +7,7 @@ const BENCHES: Record<string, string> = {
   web: './web.ts',
   directory: './directory.ts',
   proofs: './proofs.ts',
-  smtp: './smtp.ts',
+  smtp: './smtp/smtp.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

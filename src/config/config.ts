@@ -34,6 +34,8 @@ export type Config = {
   tlsKeyFile: string;
   /** TLS 1.3 besides the MSSanté TLS 1.2 suites. */
   allowTls13: boolean;
+  /** SMTP connections one address may hold at once, per listener. */
+  smtpConnectionsPerAddress: number;
   /** Mail exchange with other operators (mutual TLS); 0 picks a free port, -1 turns it off. */
   smtpExchangePort: number;
   /** Authorities other operators' certificates must chain to (PEM bundle: the IGC-Santé root). */
@@ -84,6 +86,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'tlsCertFile', env: 'MISSIVE_TLS_CERT_FILE', kind: 'string', help: 'certificate of the SMTP/IMAP listeners, PEM (development: made under dataDir/tls)' },
   { name: 'tlsKeyFile', env: 'MISSIVE_TLS_KEY_FILE', kind: 'string', help: 'its private key, PEM' },
   { name: 'allowTls13', env: 'MISSIVE_ALLOW_TLS13', kind: 'boolean', help: 'allow TLS 1.3 besides the MSSanté TLS 1.2 suites (default false)' },
+  { name: 'smtpConnectionsPerAddress', env: 'MISSIVE_SMTP_CONNECTIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 10_000, help: 'SMTP connections one address may hold at once (default 20; a hospital behind one address may need more)' },
   { name: 'smtpExchangePort', env: 'MISSIVE_SMTP_EXCHANGE_PORT', kind: 'integer', min: -1, max: 65535, help: 'mail from other operators, STARTTLS with client certificates (default 25 in production, 2525 in development; 0 a free one; -1 off)' },
   { name: 'tlsTrustAnchorFile', env: 'MISSIVE_TLS_TRUST_ANCHOR_FILE', kind: 'string', help: "authorities of other operators' certificates, PEM bundle (the IGC-Santé root; development adds its own CA)" },
   { name: 'outboundRoutes', env: 'MISSIVE_OUTBOUND_ROUTES', kind: 'string', help: 'deliver these operator domains to these hosts instead of their MX: domain=host:port, …' },
@@ -206,6 +209,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     tlsCertFile: given.tlsCertFile ? path.resolve(cwd, given.tlsCertFile) : '',
     tlsKeyFile: given.tlsKeyFile ? path.resolve(cwd, given.tlsKeyFile) : '',
     allowTls13: given.allowTls13 ?? false,
+    smtpConnectionsPerAddress: given.smtpConnectionsPerAddress ?? 20,
     smtpExchangePort: given.smtpExchangePort ?? (development ? 2525 : 25),
     tlsTrustAnchorFile: given.tlsTrustAnchorFile ? path.resolve(cwd, given.tlsTrustAnchorFile) : '',
     outboundRoutes: given.outboundRoutes ?? '',

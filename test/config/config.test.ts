@@ -58,6 +58,7 @@ describe('loadConfig: defaults', () => {
       tlsCertFile: '',
       tlsKeyFile: '',
       allowTls13: false,
+      smtpConnectionsPerAddress: 20,
       smtpExchangePort: 2525,
       tlsTrustAnchorFile: '',
       outboundRoutes: '',

@@ -6,7 +6,7 @@ import type { SMTPServerSession } from 'smtp-server';
 export const CONNECTIONS_PER_ADDRESS = 20;
 
 /** Counts connections per remote address for one listener pair: `admit` in onConnect, `release` in onClose. */
-export function connectionsPerAddress(limit = CONNECTIONS_PER_ADDRESS) {
+export function connectionsPerAddress(limit: number = CONNECTIONS_PER_ADDRESS) {
   const held = new Map<string, number>();
   return {
     /** An error to refuse the connection with, or null. */

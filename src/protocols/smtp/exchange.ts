@@ -12,7 +12,7 @@ import { smtpReply, type SmtpReplyError } from './replies.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import { tlsPolicy } from './tls-policy.ts';
 
-export type ExchangeOptions = { host: string; port: number; domain: string; tls: TlsMaterial; allowTls13: boolean };
+export type ExchangeOptions = { host: string; port: number; domain: string; tls: TlsMaterial; allowTls13: boolean; connectionsPerAddress?: number };
 export type ExchangeListener = { port: number | null; close(): Promise<void> };
 
 /**
@@ -23,7 +23,7 @@ export type ExchangeListener = { port: number | null; close(): Promise<void> };
  * the operator principal.
  */
 export async function startExchange(ctx: ServiceContext, options: ExchangeOptions): Promise<ExchangeListener> {
-  const connections = connectionsPerAddress();
+  const connections = connectionsPerAddress(options.connectionsPerAddress);
   // The verified certificate subject of each TLS session, by session id.
   const peers = new Map<string, Subject>();
   const server = new SMTPServer({

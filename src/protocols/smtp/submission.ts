@@ -19,6 +19,8 @@ export type SubmissionOptions = {
   domain: string;
   tls: TlsMaterial;
   allowTls13: boolean;
+  /** Connections one address may hold at once (default CONNECTIONS_PER_ADDRESS). */
+  connectionsPerAddress?: number;
 };
 
 export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
@@ -30,7 +32,7 @@ export type SubmissionListeners = { port: number | null; securePort: number | nu
  * `services/deposit`, and 250 is said only once it is committed.
  */
 export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
-  const connections = connectionsPerAddress();
+  const connections = connectionsPerAddress(options.connectionsPerAddress);
   const make = (secure: boolean) =>
     new SMTPServer({
       secure,
