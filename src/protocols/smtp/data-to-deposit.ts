@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { formatRfc5322Date } from '../../core/header-block.ts';
 import { MissiveError } from '../../core/errors.ts';
@@ -55,6 +55,8 @@ async function* withTrace(received: string, stream: AsyncIterable<Uint8Array>): 
 /** Listens on host:port unless the port is -1; returns the port listened on. */
 export async function listenSmtp(ctx: ServiceContext, server: SMTPServer, host: string, port: number, name: string): Promise<number | null> {
   if (port < 0) return null;
+  // Replies are small and pipelined: Nagle's algorithm would hold each behind the client's delayed ACK.
+  server.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('error', (error) => ctx.log.warn(`smtp ${name} connection error`, { error: (error as Error).message }));
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);

@@ -14,13 +14,28 @@ export const ALERT_QUIET_MS = 15 * 60_000;
  */
 export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
   const pending = new Set<Promise<void>>();
+  // Per mailbox and kind: a check under way, and whether changes came in since it started.
+  const running = new Map<string, { again: boolean }>();
+  const check = (change: MailboxChange, kind: AlertKind, key: string): void => {
+    running.set(key, { again: false });
+    const work = alertMembers(ctx, change, kind)
+      .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: change.mailboxId }))
+      .finally(() => {
+        pending.delete(work);
+        const state = running.get(key);
+        running.delete(key);
+        // Arrivals during a check get one more check after it, not one each: a burst is one alert anyway.
+        if (state?.again) check(change, kind, key);
+      });
+    pending.add(work);
+  };
   const unsubscribe = ctx.changes.subscribe((change) => {
     const kind: AlertKind | null = change.kind === 'arrived' && change.folder === 'INBOX' ? 'arrival' : change.kind === 'tracking' ? 'tracking' : null;
     if (kind === null) return;
-    const work = alertMembers(ctx, change, kind)
-      .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: change.mailboxId }))
-      .finally(() => pending.delete(work));
-    pending.add(work);
+    const key = `${change.mailboxId} ${kind}`;
+    const state = running.get(key);
+    if (state) state.again = true;
+    else check(change, kind, key);
   });
   return async () => {
     unsubscribe();

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { CryptoError } from './crypto-error.ts';
 import { KEY_BYTES } from './key-wrap.ts';
@@ -48,14 +48,14 @@ function chunkNonce(prefix: Buffer, counter: number, last: boolean): Buffer {
   return nonce;
 }
 
-function seal(key: Buffer, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer {
+function seal(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
 /** Returns the plaintext, or undefined if the chunk does not authenticate under these parameters. */
-function open(key: Buffer, prefix: Buffer, aad: Buffer, counter: number, last: boolean, frame: Buffer): Buffer | undefined {
+function open(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, frame: Buffer): Buffer | undefined {
   const decipher = createDecipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(frame.subarray(frame.length - TAG_BYTES));
@@ -80,6 +80,8 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   checkChunkSize(chunkSize);
   const prefix = randomBytes(PREFIX_BYTES);
+  // A key object once per stream: a raw key would be re-imported by every cipher.
+  const secretKey = createSecretKey(dataKey);
   const header = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(header, 0);
   header[4] = STREAM_VERSION;
@@ -93,7 +95,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
 
   const sealNext = (last: boolean): Buffer => {
     if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
-    return seal(dataKey, prefix, aad, counter++, last, pending.subarray(0, filled));
+    return seal(secretKey, prefix, aad, counter++, last, pending.subarray(0, filled));
   };
   const start = (out: Buffer[]) => {
     if (!headerSent) out.push(header);
@@ -158,6 +160,7 @@ export async function* encryptChunks(dataKey: Buffer, context: string, source: A
 
 export function decryptStream(dataKey: Buffer, context: string): Transform {
   checkDataKey(dataKey);
+  const secretKey = createSecretKey(dataKey);
   const contextBytes = Buffer.from(context, 'utf8');
   const header = Buffer.alloc(HEADER_BYTES);
   let headerFilled = 0;
@@ -180,13 +183,13 @@ export function decryptStream(dataKey: Buffer, context: string): Transform {
   const openNext = (last: boolean): Buffer => {
     if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
     const sealed = frame.subarray(0, filled);
-    const plaintext = open(dataKey, prefix, aad, counter, last, sealed);
+    const plaintext = open(secretKey, prefix, aad, counter, last, sealed);
     if (plaintext !== undefined) {
       counter++;
       return plaintext;
     }
     // Only on failure: retry with the other flag to say *why* (the plaintext is discarded either way).
-    if (open(dataKey, prefix, aad, counter, !last, sealed) !== undefined) {
+    if (open(secretKey, prefix, aad, counter, !last, sealed) !== undefined) {
       throw new CryptoError(last
         ? `encrypted blob is truncated: it ends after chunk ${counter}, which is not the last chunk`
         : `encrypted blob has trailing data after its last chunk ${counter}`);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { CryptoError } from './crypto-error.ts';
 
 /** The operator's key-encryption key. `id` is a public fingerprint, safe to log and store. */
@@ -62,7 +62,7 @@ export function wrapDataKey(kek: KeyEncryptionKey, dataKey: Buffer, context: str
   if (!Buffer.isBuffer(dataKey) || dataKey.length !== KEY_BYTES) throw new CryptoError(`data key must be ${KEY_BYTES} bytes`);
   const header = Buffer.concat([Buffer.from([WRAP_VERSION, id.length]), id]);
   const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek.key, nonce, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(kek), nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.concat([WRAP_AAD_PREFIX, header, Buffer.from(context, 'utf8')]));
   const ciphertext = Buffer.concat([cipher.update(dataKey), cipher.final()]);
   return Buffer.concat([header, nonce, ciphertext, cipher.getAuthTag()]);
@@ -86,7 +86,7 @@ export function unwrapDataKey(kek: KeyEncryptionKey, wrapped: Buffer, context: s
   const nonce = wrapped.subarray(headerEnd, headerEnd + NONCE_BYTES);
   const ciphertext = wrapped.subarray(headerEnd + NONCE_BYTES, headerEnd + NONCE_BYTES + KEY_BYTES);
   const tag = wrapped.subarray(headerEnd + NONCE_BYTES + KEY_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', kek.key, nonce, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(kek), nonce, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.concat([WRAP_AAD_PREFIX, wrapped.subarray(0, headerEnd), Buffer.from(context, 'utf8')]));
   decipher.setAuthTag(tag);
   try {
@@ -94,4 +94,15 @@ export function unwrapDataKey(kek: KeyEncryptionKey, wrapped: Buffer, context: s
   } catch (error) {
     throw new CryptoError('wrapped data key failed authentication (wrong context, or corrupted)', { cause: error });
   }
+}
+
+// Imported once per key: a raw key would be re-imported by every cipher.
+const keyObjects = new WeakMap<KeyEncryptionKey, KeyObject>();
+function keyObjectOf(kek: KeyEncryptionKey): KeyObject {
+  let object = keyObjects.get(kek);
+  if (!object) {
+    object = createSecretKey(kek.key);
+    keyObjects.set(kek, object);
+  }
+  return object;
 }
