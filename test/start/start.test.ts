@@ -1,40 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { ROOT, run } from '../support/processes.ts';
+import { run, startMissive, stopAllMissives } from '../support/processes.ts';
 
-const running = new Set<ReturnType<typeof spawn>>();
-after(() => {
-  for (const child of running) child.kill('SIGKILL');
-});
+after(stopAllMissives);
 
-/** Starts `src/main.ts` as `npm start` does and returns its health URL once the welcome text is out. */
-function start(env: Record<string, string>): Promise<{ url: string; output: string[]; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  const output: string[] = [];
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (running.delete(child), resolve(code))));
-  const stop = () => {
-    child.kill('SIGTERM');
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    let url: string | null = null;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line);
-      url ??= /health\s+(http:\/\/\S+)\/healthz/.exec(line)?.[1] ?? null;
-      if (url && line.startsWith('Ready')) resolve({ url, output, stop });
-    });
-    void exited.then((code) => reject(new Error(`missive exited (${code}) before it was ready: ${stderr}`)));
-  });
-}
+const start = startMissive;
 
 test('npm start: demo operator, /healthz, security headers, clean stop; a restart keeps the data', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-start-'));

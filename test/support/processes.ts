@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -16,5 +17,37 @@ export function run(args: string[], options: { env?: Record<string, string>; inp
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
+  });
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills every Missive a test started and left running (for `after`). */
+export function stopAllMissives(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export type StartedMissive = { url: string; output: string[]; child: ChildProcess; stop: () => Promise<number | null>; exited: Promise<number | null> };
+
+/** Starts `src/main.ts` as `npm start` does and resolves once its welcome text is out. */
+export function startMissive(env: Record<string, string>): Promise<StartedMissive> {
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const output: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (running.delete(child), resolve(code))));
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    let url: string | null = null;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      url ??= /health\s+(http:\/\/\S+)\/healthz/.exec(line)?.[1] ?? null;
+      if (url && line.startsWith('Ready')) resolve({ url, output, child, stop, exited });
+    });
+    void exited.then((code) => reject(new Error(`missive exited (${code}) before it was ready: ${stderr}`)));
   });
 }
