@@ -9,6 +9,7 @@ import * as trackingAlerts from './migrations/006-tracking-alerts.ts';
 import * as appPasswords from './migrations/007-app-passwords.ts';
 import * as trustedDomains from './migrations/008-trusted-domains.ts';
 import * as outboundQueue from './migrations/009-outbound-queue.ts';
+import * as accessTokens from './migrations/010-access-tokens.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '007-app-passwords': appPasswords,
   '008-trusted-domains': trustedDomains,
   '009-outbound-queue': outboundQueue,
+  '010-access-tokens': accessTokens,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -171,6 +171,16 @@ export interface OutboundQueueTable {
   created_at: number;
 }
 
+export interface AccessTokenTable {
+  id: string;
+  user_id: string;
+  label: string;
+  token_digest: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface AppPasswordTable {
   id: string;
   user_id: string;
@@ -353,6 +363,7 @@ export interface Database {
   app_password: AppPasswordTable;
   trusted_domain: TrustedDomainTable;
   outbound_queue: OutboundQueueTable;
+  access_token: AccessTokenTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

@@ -3,7 +3,9 @@ import { parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { authorizeSender } from '../../services/deposit/sender.ts';
+import { authenticateAccessToken } from '../../services/identity/access-tokens.ts';
 import { authenticateAppPassword } from '../../services/identity/app-passwords.ts';
+import { enableOauthBearer } from './oauthbearer.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
 import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
 import { smtpReply } from './replies.ts';
@@ -26,12 +28,13 @@ export type SubmissionOptions = {
 export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
 
 /**
- * SMTP submission for mail clients and health software: AUTH (PLAIN, LOGIN) with application
- * passwords, only once the connection is encrypted (STARTTLS on 587, TLS from the first byte on
+ * SMTP submission for mail clients and health software: AUTH PLAIN and LOGIN with application
+ * passwords, XOAUTH2 and OAUTHBEARER with the bearer tokens Missive issues, only once the connection is encrypted (STARTTLS on 587, TLS from the first byte on
  * 465); the envelope sender must be a mailbox the user may send from; the message goes through
  * `services/deposit`, and 250 is said only once it is committed.
  */
 export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
+  enableOauthBearer();
   const connections = connectionsPerAddress(options.connectionsPerAddress);
   const make = (secure: boolean) =>
     new SMTPServer({
@@ -43,7 +46,7 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       ...tlsPolicy({ allowTls13: options.allowTls13 }),
       // AUTH is neither offered nor accepted before TLS.
       allowInsecureAuth: false,
-      authMethods: ['PLAIN', 'LOGIN'],
+      authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER'],
       size: ctx.limits.maxMessageBytes,
       useXClient: false,
       useXForward: false,
@@ -73,11 +76,24 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
         callback();
       },
       onAuth(auth, _session, callback) {
-        if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return callback(smtpReply(new MissiveError('unauthorized', 'use AUTH PLAIN or LOGIN')));
-        authenticateAppPassword(ctx, auth.username ?? '', auth.password ?? '').then(
-          (identity) => callback(null, { user: identity.userId }),
-          (error: unknown) => callback(smtpReply(error)),
-        );
+        if (auth.method === 'PLAIN' || auth.method === 'LOGIN') {
+          authenticateAppPassword(ctx, auth.username ?? '', auth.password ?? '').then(
+            (identity) => callback(null, { user: identity.userId }),
+            (error: unknown) => callback(smtpReply(error)),
+          );
+          return;
+        }
+        // OAUTHBEARER comes from our own mechanism (oauthbearer.ts), unknown to smtp-server's types.
+        const method: string = auth.method;
+        if (method === 'XOAUTH2' || method === 'OAUTHBEARER') {
+          // A bad token gets the bearer mechanisms' own refusal: a JSON status, then 535.
+          authenticateAccessToken(ctx, auth.username || null, auth.accessToken ?? '').then(
+            (identity) => callback(null, { user: identity.userId }),
+            () => callback(null, { data: { status: 'invalid_token', schemes: 'bearer' } }),
+          );
+          return;
+        }
+        callback(smtpReply(new MissiveError('unauthorized', 'use AUTH PLAIN, LOGIN, XOAUTH2 or OAUTHBEARER')));
       },
       onMailFrom(address, session, callback) {
         const principal = principalOf(session);

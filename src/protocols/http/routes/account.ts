@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { MissiveError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { maskAddress } from '../../../services/identity/login.ts';
+import { issueAccessToken, listAccessTokens, MAX_TOKEN_SECONDS, revokeAccessToken } from '../../../services/identity/access-tokens.ts';
 import { createAppPassword, listAppPasswords, revokeAppPassword } from '../../../services/identity/app-passwords.ts';
 import { preferencesOf, updatePreferences } from '../../../services/preferences.ts';
 import { findUser } from '../../../store/repositories/accounts.ts';
@@ -87,6 +88,32 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       { schema: { summary: 'Revokes one of my application passwords at once', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
       async (request, reply) => {
         await revokeAppPassword(ctx, callerOf(request).userId, request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    const AccessToken = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.Integer(), expiresAt: Type.Integer() });
+    app.get(
+      '/me/access-tokens',
+      { schema: { summary: 'My live bearer tokens (SASL XOAUTH2 and OAUTHBEARER), without the tokens themselves', response: { 200: Type.Array(AccessToken), 401: ErrorBody } } },
+      async (request) => listAccessTokens(ctx, callerOf(request).userId),
+    );
+    app.post(
+      '/me/access-tokens',
+      {
+        schema: {
+          summary: 'Issues a bearer token for a mail client (an hour unless asked otherwise, a day at most); the token is in this answer only',
+          body: Type.Object({ label: Type.String({ minLength: 1, maxLength: 60 }), lifetimeSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_TOKEN_SECONDS })) }, { additionalProperties: false }),
+          response: { 201: Type.Intersect([AccessToken, Type.Object({ token: Type.String() })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (request, reply) => reply.status(201).header('cache-control', 'no-store').send(await issueAccessToken(ctx, callerOf(request).userId, request.body)),
+    );
+    app.delete(
+      '/me/access-tokens/:id',
+      { schema: { summary: 'Revokes one of my bearer tokens at once', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+      async (request, reply) => {
+        await revokeAccessToken(ctx, callerOf(request).userId, request.params.id);
         return reply.status(204).send(null);
       },
     );
