@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { MissiveError } from './errors.ts';
 
 /** One header field as it stands in the message: name as written, value unfolded (CRLF+WSP → WSP). */
@@ -24,6 +25,8 @@ export function parseHeaderBlock(block: Buffer): HeaderField[] {
     throw malformed(`the header section exceeds ${MAX_HEADER_BLOCK_BYTES} bytes`);
   }
   if (block.includes(0)) throw malformed('the header section contains a NUL byte');
+  // 8-bit header text is UTF-8 (RFC 6532) or nothing: a legacy charset would be read as garbage by every client.
+  if (!isUtf8(block)) throw malformed('8-bit header text that is not UTF-8: encode it (RFC 2047) or send UTF-8');
   const fields = readHeaderFields(block, (reason) => {
     throw malformed(reason);
   });

@@ -60,9 +60,15 @@ describe('parseHeaderBlock', () => {
     malformed(block('From: a@b.fr', line(999)), /header line 2 is longer than 998 bytes/);
   });
 
-  it('measures the 998-byte limit in bytes of the message as received, also for 8-bit headers', () => {
-    const latin1 = Buffer.concat([Buffer.from('From: a@b.fr\r\nSubject: '), Buffer.alloc(600, 0xe9), Buffer.from('\r\n')]);
-    assert.equal(parseHeaderBlock(latin1).length, 2);
+  it('measures the 998-byte limit in bytes of the message as received, also for 8-bit (UTF-8) headers', () => {
+    const subject = (characters: number) => Buffer.from(`From: a@b.fr\r\nSubject: ${'é'.repeat(characters)}\r\n`);
+    assert.equal(parseHeaderBlock(subject(494)).length, 2);
+    malformed(subject(495), /header line 2 is longer than 998 bytes/);
+  });
+
+  it('refuses 8-bit header text that is not UTF-8 (a legacy charset every client would misread)', () => {
+    const latin1 = Buffer.concat([Buffer.from('From: a@b.fr\r\nSubject: '), Buffer.alloc(20, 0xe9), Buffer.from('\r\n')]);
+    malformed(latin1, /8-bit header text that is not UTF-8/);
   });
 
   it('refuses a block that starts with a continuation line', () => {

@@ -238,6 +238,13 @@ for case in a["cases"]:
                 if case.get("data"):
                     code, text = s.data(case["data"].encode())
                     out.append([code, text.decode()])
+                if case.get("rawData"):
+                    # Sent as is: smtplib's data() would repair the line ends.
+                    s.putcmd("DATA")
+                    s.getreply()
+                    s.send(case["rawData"].encode("latin-1") + b"\r\n.\r\n")
+                    code, text = s.getreply()
+                    out.append([code, text.decode()])
             else:
                 out.append(text.decode())
         s.close()
@@ -250,7 +257,7 @@ print(json.dumps(results))
 `;
 
 for (const engine of engines()) {
-  test(`the exchange port refuses: no TLS, no client certificate, an untrusted one, one that is not the whitelist's, an unlisted domain, relaying, a forged From [${engine}]`, async (t) => {
+  test(`the exchange port refuses: no TLS, no client certificate, an untrusted one, one that is not the whitelist's, an unlisted domain, relaying, a forged From, bare LF, overlong lines, non-UTF-8 headers [${engine}]`, async (t) => {
     const ca = await testCa();
     const rogue = await testCa('Autorite inconnue');
     t.after(() => rmSync(ca.dir, { recursive: true, force: true }));
@@ -275,6 +282,9 @@ for (const engine of engines()) {
       { name: 'ourOwnDomain', ...good, from: `khaddad@${DOMAIN}` },
       { name: 'relay', ...good, from: `louis.moreau@${B}`, rcpt: ['dr.x@gmail.com', 'dr.y@ch-c.mssante.test', `inconnu@${DOMAIN}`, `emartin@${DOMAIN}`] },
       { name: 'forgedFrom', ...good, from: `louis.moreau@${B}`, rcpt: [`emartin@${DOMAIN}`], data: letter(`sbernard@${DOMAIN}`) },
+      { name: 'bareLf', ...good, from: `louis.moreau@${B}`, rcpt: [`emartin@${DOMAIN}`], rawData: letter(`louis.moreau@${B}`).replace('Bonjour.\r\n', 'Bonjour.\n.\nMAIL FROM:<x@y.fr>\r\n') },
+      { name: 'longLine', ...good, from: `louis.moreau@${B}`, rcpt: [`emartin@${DOMAIN}`], rawData: letter(`louis.moreau@${B}`).replace('Bonjour.', 'x'.repeat(1200)) },
+      { name: 'latin1Header', ...good, from: `louis.moreau@${B}`, rcpt: [`emartin@${DOMAIN}`], rawData: letter(`louis.moreau@${B}`).replace('Subject: Lettre', 'Subject: Lettre \u00e9t\u00e9') },
       { name: 'accepted', ...good, from: `louis.moreau@${B}`, rcpt: [`emartin@${DOMAIN}`], data: letter(`Louis Moreau <louis.moreau@${B}>`) },
     ];
     const before = await a.rt.ctx.sql.read.selectFrom('message').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -297,6 +307,12 @@ for (const engine of engines()) {
     const forged = out.forgedFrom as [number, string][];
     assert.equal(forged.at(-1)![0], 550);
     assert.match(forged.at(-1)![1], /cannot be from sbernard@demo\.mssante\.test/);
+    const lastReply = (name: string) => (out[name] as [number, string][]).at(-1)!;
+    assert.equal(lastReply('bareLf')[0], 554);
+    assert.match(lastReply('bareLf')[1], /a bare LF; between operators only CRLF line ends/);
+    assert.match(lastReply('longLine')[1], /a line longer than 998 octets/);
+    assert.equal(lastReply('latin1Header')[0], 554);
+    assert.match(lastReply('latin1Header')[1], /8-bit header text that is not UTF-8/);
     const accepted = out.accepted as [number, string][];
     assert.equal(accepted.at(-1)![0], 250);
     const after = await a.rt.ctx.sql.read.selectFrom('message').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

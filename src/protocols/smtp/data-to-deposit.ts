@@ -14,13 +14,16 @@ import { smtpReply, type SmtpReplyError } from './replies.ts';
 export function depositData(
   ctx: ServiceContext,
   stream: SMTPServerDataStream,
-  request: { principal: Principal | null; from: string; to: string[]; received: string },
+  request: { principal: Principal | null; from: string; to: string[]; received: string; strictLines?: boolean },
   callback: (error?: SmtpReplyError | null, message?: string) => void,
 ): void {
-  const drained = new Promise<void>((resolve) => stream.once('end', () => resolve()));
+  const drained = new Promise<void>((resolve) => {
+    stream.once('end', () => resolve());
+    stream.once('close', () => resolve());
+  });
   const tooLarge = () => new MissiveError('message_too_large', `larger than ${ctx.limits.maxMessageBytes} bytes`);
   const work = request.principal
-    ? deposit(ctx, { principal: request.principal, channel: 'smtp', envelope: { from: request.from, to: request.to }, source: withTrace(request.received, stream) })
+    ? deposit(ctx, { principal: request.principal, channel: 'smtp', envelope: { from: request.from, to: request.to }, source: withTrace(request.received, stream), strictLines: request.strictLines })
     : Promise.reject(new MissiveError('unauthorized', 'authenticate first'));
   work.then(
     async (result) => {
@@ -47,9 +50,11 @@ export function receivedField(session: SMTPServerSession, ourName: string, now: 
   return `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${ourName} (Missive) with ${protocol}${cipher};\r\n\t${formatRfc5322Date(new Date(now))}\r\n`;
 }
 
-async function* withTrace(received: string, stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* withTrace(received: string, stream: SMTPServerDataStream): AsyncGenerator<Uint8Array> {
   yield Buffer.from(received, 'latin1');
-  yield* stream;
+  // A refusal stops reading early; the stream must survive it and be drained up to the final
+  // dot, or the rest of the message would be read as commands.
+  yield* stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
 }
 
 /** Listens on host:port unless the port is -1; returns the port listened on. */

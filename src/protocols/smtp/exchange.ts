@@ -100,7 +100,7 @@ export async function startExchange(ctx: ServiceContext, options: ExchangeOption
       const from = mailFrom !== '' ? mailFrom : peer ? `mailer-daemon@${domainOfSubject(ctx, peer)}` : '';
       const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
       const to = session.envelope.rcptTo.map((recipient) => recipient.address);
-      depositData(ctx, stream, { principal: peer ? { kind: 'operator', name: domain } : null, from, to, received: receivedField(session, options.domain, ctx.clock()) }, callback);
+      depositData(ctx, stream, { principal: peer ? { kind: 'operator', name: domain } : null, from, to, received: receivedField(session, options.domain, ctx.clock()), strictLines: true }, callback);
     },
   });
   const port = await listenSmtp(ctx, server, options.host, options.port, 'exchange');

@@ -9,7 +9,11 @@ const LF = 10;
  * bare CR becomes CRLF. Stateful across chunks, so a CR at the end of one chunk and an LF at the
  * start of the next stay one line end.
  */
-export async function* canonicalLineEnds(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* canonicalLineEnds(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: { strict?: boolean } = {}): AsyncGenerator<Buffer> {
+  if (options.strict) {
+    yield* strictLineEnds(source);
+    return;
+  }
   let pendingCR = false;
   for await (const input of source) {
     const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
@@ -30,6 +34,57 @@ export async function* canonicalLineEnds(source: AsyncIterable<Uint8Array> | Ite
     yield out.subarray(0, n);
   }
   if (pendingCR) yield Buffer.from([LF]);
+}
+
+// RFC 5321 §4.5.3.1.6: a text line is at most 1,000 octets with its CRLF.
+const MAX_LINE_OCTETS = 998;
+
+/**
+ * Between operators, line ends are CRLF and nothing else (RFC 5321 §2.3.8), and lines keep to
+ * the limit: a bare LF or CR, the stuff of SMTP smuggling, or an overlong line refuses the
+ * message rather than being silently repaired.
+ */
+async function* strictLineEnds(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let pendingCR = false;
+  let lineLength = 0;
+  for await (const input of source) {
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
+    let i = 0;
+    if (pendingCR && chunk.length > 0) {
+      if (chunk[0] !== LF) throw refuse('a bare CR');
+      pendingCR = false;
+      lineLength = 0;
+      i = 1;
+    }
+    // The next CR and LF at or after i, each searched again only once passed.
+    let nextCR = chunk.indexOf(CR, i);
+    let nextLF = chunk.indexOf(LF, i);
+    while (i < chunk.length) {
+      if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf(CR, i);
+      if (nextLF !== -1 && nextLF < i) nextLF = chunk.indexOf(LF, i);
+      if (nextLF !== -1 && (nextCR === -1 || nextLF < nextCR)) throw refuse('a bare LF');
+      if (nextCR === -1) {
+        lineLength += chunk.length - i;
+        break;
+      }
+      lineLength += nextCR - i;
+      if (lineLength > MAX_LINE_OCTETS) throw refuse(`a line longer than ${MAX_LINE_OCTETS} octets`);
+      if (nextCR === chunk.length - 1) {
+        pendingCR = true;
+        break;
+      }
+      if (chunk[nextCR + 1] !== LF) throw refuse('a bare CR');
+      lineLength = 0;
+      i = nextCR + 2;
+    }
+    if (lineLength > MAX_LINE_OCTETS) throw refuse(`a line longer than ${MAX_LINE_OCTETS} octets`);
+    if (chunk.length > 0) yield chunk;
+  }
+  if (pendingCR) throw refuse('a bare CR');
+}
+
+function refuse(what: string): MissiveError {
+  return new MissiveError('malformed_message', `malformed message: ${what}; between operators only CRLF line ends of at most ${MAX_LINE_OCTETS} octets are accepted (RFC 5321)`);
 }
 
 function needsRewrite(chunk: Buffer, pendingCR: boolean): boolean {

@@ -25,8 +25,10 @@ export type DepositRequest = {
   channel: Channel;
   /** The SMTP envelope. Without `to`, recipients are read from To, Cc and Bcc (CLI, web compose). */
   envelope: { from: string; to?: readonly string[] };
-  /** The raw RFC 5322 message. Any line ends; stored as CRLF. */
+  /** The raw RFC 5322 message. Any line ends, stored as CRLF, unless `strictLines`. */
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** CRLF only and lines of at most 998 octets, or the message is refused (mail from other operators). */
+  strictLines?: boolean;
 };
 
 export type DepositResult = {
@@ -74,6 +76,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       maxMessageBytes: ctx.limits.maxMessageBytes,
       inlineContentBytes: ctx.limits.inlineContentBytes,
       // A Message-ID Missive adds names the sender's own domain when it is one of ours.
+      strictLines: request.strictLines,
       messageIdDomain: senderMailbox ? senderText.slice(senderText.lastIndexOf('@') + 1) : ([...ctx.localDomains][0] ?? 'missive.invalid'),
     },
     request.source,

@@ -20,6 +20,8 @@ export type IntakeParams = {
   inlineContentBytes: number;
   /** Right-hand side of a Message-ID Missive adds. */
   messageIdDomain: string;
+  /** Refuse bare CR/LF and overlong lines instead of repairing them (mail between operators). */
+  strictLines?: boolean;
 };
 
 export type IntakeResult = {
@@ -41,7 +43,7 @@ export type IntakeResult = {
  * blob and the parser together. On any failure nothing is left in the blob store.
  */
 export async function intakeMessage(blobs: BlobStore, params: IntakeParams, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<IntakeResult> {
-  const canonical = canonicalLineEnds(source)[Symbol.asyncIterator]();
+  const canonical = canonicalLineEnds(source, { strict: params.strictLines })[Symbol.asyncIterator]();
   try {
     return await intakeCanonical(blobs, params, canonical);
   } catch (error) {
