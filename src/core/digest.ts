@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual, type Hash } from 'node:crypto';
+import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
+import { secureRandomBytes } from './random.ts';
 
 /**
  * A salted content digest: `sha256s:<salt hex>:<sha256(salt || content) hex>`. Proofs name the
@@ -7,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual, type Hash } from 'node:crypto
  */
 export type ContentDigester = { update(chunk: Uint8Array): void; digest(): string };
 
-export function contentDigester(salt: Buffer = randomBytes(16)): ContentDigester {
+export function contentDigester(salt: Buffer = secureRandomBytes(16)): ContentDigester {
   const hash: Hash = createHash('sha256').update(salt);
   return {
     update: (chunk) => void hash.update(chunk),

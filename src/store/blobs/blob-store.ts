@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { secureRandomBytes } from '../../core/random.ts';
 import type { Readable } from 'node:stream';
 
 /**
@@ -67,7 +67,7 @@ export function assertValidBlobKey(key: unknown): asserts key is string {
  * The name is random, not a content hash, so equal plaintexts are not detectable.
  */
 export function newBlobKey(now: Date = new Date()): string {
-  return `${bucketOf(now)}/${randomBytes(16).toString('hex')}`;
+  return `${bucketOf(now)}/${secureRandomBytes(16).toString('hex')}`;
 }
 
 /** The hour bucket (`YYYY/MM/DD/HH`, UTC) of keys made at that time. */

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { secureRandomBytes } from '../../core/random.ts';
 import { Transform } from 'node:stream';
 import { CryptoError } from './crypto-error.ts';
 import { KEY_BYTES } from './key-wrap.ts';
@@ -79,7 +80,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
   checkDataKey(dataKey);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   checkChunkSize(chunkSize);
-  const prefix = randomBytes(PREFIX_BYTES);
+  const prefix = secureRandomBytes(PREFIX_BYTES);
   // A key object once per stream: a raw key would be re-imported by every cipher.
   const secretKey = createSecretKey(dataKey);
   const header = Buffer.alloc(HEADER_BYTES);

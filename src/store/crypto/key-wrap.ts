@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { secureRandomBytes } from '../../core/random.ts';
 import { CryptoError } from './crypto-error.ts';
 
 /** The operator's key-encryption key. `id` is a public fingerprint, safe to log and store. */
@@ -20,7 +21,7 @@ export function kekFingerprint(key: Buffer): string {
 }
 
 export function generateDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return secureRandomBytes(KEY_BYTES);
 }
 
 export function generateKeyEncryptionKey(): KeyEncryptionKey {
@@ -61,7 +62,7 @@ export function wrapDataKey(kek: KeyEncryptionKey, dataKey: Buffer, context: str
   const id = checkKek(kek);
   if (!Buffer.isBuffer(dataKey) || dataKey.length !== KEY_BYTES) throw new CryptoError(`data key must be ${KEY_BYTES} bytes`);
   const header = Buffer.concat([Buffer.from([WRAP_VERSION, id.length]), id]);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = secureRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyObjectOf(kek), nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.concat([WRAP_AAD_PREFIX, header, Buffer.from(context, 'utf8')]));
   const ciphertext = Buffer.concat([cipher.update(dataKey), cipher.final()]);
