@@ -83,7 +83,7 @@ engineTest('browser: login, inbox, reader, compose and Suivi have no serious or 
 
     // Security: an application password for a mail client, shown once, then listed without it.
     await page.goto(`${url}/settings/security`);
-    await page.getByLabel('Logiciel').fill('Thunderbird du cabinet');
+    await page.getByLabel('Logiciel', { exact: true }).fill('Thunderbird du cabinet');
     await page.getByRole('button', { name: 'Créer un mot de passe' }).click();
     const secret = await page.getByLabel('Le mot de passe', { exact: true }).textContent();
     assert.match(secret ?? '', /^[A-Za-z0-9_-]{32}$/);
@@ -93,6 +93,20 @@ engineTest('browser: login, inbox, reader, compose and Suivi have no serious or 
     await screenshot(page, 'security');
     await page.getByRole('button', { name: 'C’est fait, le masquer' }).click();
     assert.equal(await page.getByText(secret!).count(), 0, 'the secret is shown once');
+    // A bearer token for XOAUTH2 / OAUTHBEARER, for 8 hours: shown once, listed with its expiry.
+    await page.getByLabel('Logiciel qui utilisera le jeton').fill('Logiciel du cabinet');
+    await page.getByLabel('Durée').selectOption('8');
+    await page.getByRole('button', { name: 'Créer un jeton' }).click();
+    const token = await page.getByLabel('Le jeton', { exact: true }).textContent();
+    assert.match(token ?? '', /^mst_[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'Révoquer le jeton Logiciel du cabinet' }).waitFor();
+    await assertAccessibleAtBothSizes(page, 'the security page with a token');
+    await page.getByRole('list', { name: 'Jetons d’accès' }).evaluate((list) => list.scrollIntoView({ block: 'end' }));
+    await screenshot(page, 'security-tokens');
+    await page.getByRole('button', { name: 'C’est fait, le masquer' }).click();
+    assert.equal(await page.getByText(token!).count(), 0, 'the token is shown once');
+    await page.getByRole('button', { name: 'Révoquer le jeton Logiciel du cabinet' }).click();
+    await page.getByText('Aucun jeton en cours de validité.').waitFor();
     assertNoPageErrors(person, 'khaddad');
   } finally {
     await context.close();

@@ -11,3 +11,9 @@ export const listAppPasswords = () => get<AppPassword[]>('/me/app-passwords');
 /** The answer is the only time the secret is shown. */
 export const createAppPassword = (label: string) => post<AppPassword & { secret: string }>('/me/app-passwords', { label });
 export const revokeAppPassword = (id: string) => del<void>(`/me/app-passwords/${encodeURIComponent(id)}`);
+
+export type AccessToken = { id: string; label: string; createdAt: number; expiresAt: number };
+export const listAccessTokens = () => get<AccessToken[]>('/me/access-tokens');
+/** The answer is the only time the token is shown. */
+export const issueAccessToken = (label: string, lifetimeSeconds: number) => post<AccessToken & { token: string }>('/me/access-tokens', { label, lifetimeSeconds });
+export const revokeAccessToken = (id: string) => del<void>(`/me/access-tokens/${encodeURIComponent(id)}`);

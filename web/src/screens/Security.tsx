@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/index.tsx';
+import { AccessTokensCard } from './security/AccessTokensCard.tsx';
 import { AppPasswordsCard } from './security/AppPasswordsCard.tsx';
 import { PasswordCard } from './security/PasswordCard.tsx';
 import { SessionsCard } from './security/SessionsCard.tsx';
@@ -13,6 +14,7 @@ export function Security() {
       <PasswordCard />
       <TotpCard />
       <AppPasswordsCard />
+      <AccessTokensCard />
     </SettingsLayout>
   );
 }

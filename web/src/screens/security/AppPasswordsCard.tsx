@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { errorText } from '../../lib/errors.ts';
 import { useAsync } from '../../lib/useAsync.ts';
+import { FreshSecret } from './FreshSecret.tsx';
 
 /** Passwords for mail clients and health software (SMTP, IMAP): one per program, revocable alone; the secret is shown once. */
 export function AppPasswordsCard() {
@@ -47,15 +48,6 @@ export function AppPasswordsCard() {
     }
   };
 
-  const copy = async (secret: string) => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      notify(t('appPasswords.copied'), 'success');
-    } catch {
-      notify(t('appPasswords.copyFailed'), 'error');
-    }
-  };
-
   return (
     <section className="card" aria-labelledby="app-passwords-title">
       <h2 className="card-title" id="app-passwords-title">
@@ -63,21 +55,7 @@ export function AppPasswordsCard() {
         {t('appPasswords.title')}
       </h2>
       <p className="card-intro">{t('appPasswords.intro')}</p>
-      {fresh ? (
-        <div className="notice notice-success app-password-fresh" role="status">
-          <p>{t('appPasswords.fresh', { label: fresh.label })}</p>
-          <p className="app-password-secret">
-            <code aria-label={t('appPasswords.secretLabel')}>{fresh.secret}</code>
-            <button type="button" className="btn btn-small" onClick={() => void copy(fresh.secret)}>
-              <Icon name="copy" size={16} />
-              {t('appPasswords.copy')}
-            </button>
-          </p>
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => setFresh(null)}>
-            {t('appPasswords.done')}
-          </button>
-        </div>
-      ) : null}
+      {fresh ? <FreshSecret message={t('appPasswords.fresh', { label: fresh.label })} secret={fresh.secret} secretLabel={t('appPasswords.secretLabel')} onDone={() => setFresh(null)} /> : null}
       <form className="inline-form" onSubmit={create} noValidate>
         <div className="field">
           <label htmlFor="app-password-label">{t('appPasswords.label')}</label>
