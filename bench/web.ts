@@ -101,9 +101,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres', options: { messages: n
         MISSIVE_MODE: 'development',
         MISSIVE_HTTP_HOST: '127.0.0.1',
         MISSIVE_HTTP_PORT: '0',
-        // The web bench needs no SMTP listener.
+        // The web bench needs no mail listener.
         MISSIVE_SMTP_SUBMISSION_PORT: '-1',
         MISSIVE_SMTPS_PORT: '-1',
+        MISSIVE_SMTP_EXCHANGE_PORT: '-1',
+        MISSIVE_IMAP_PORT: '-1',
+        MISSIVE_IMAPS_PORT: '-1',
         MISSIVE_DEMO_SEED: 'false',
         MISSIVE_DEV_OUTBOX: 'true',
         // The per-session limiter (600/min by default) would be what is measured.

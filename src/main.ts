@@ -114,7 +114,8 @@ async function readCredentials(file: string): Promise<DemoCredentials | null> {
 }
 
 function printWelcome(config: Config, url: string, smtp: SmtpServices, demo: DemoCredentials | null): void {
-  const { submission: listeners, exchange } = smtp;
+  const { submission: listeners, exchange, imap } = smtp;
+  const imapPorts = [imap?.port != null ? `${config.smtpHost}:${imap.port} (STARTTLS)` : null, imap?.securePort != null ? `${config.smtpHost}:${imap.securePort} (TLS)` : null].filter(Boolean);
   const submission = [listeners?.port != null ? `${config.smtpHost}:${listeners.port} (STARTTLS)` : null, listeners?.securePort != null ? `${config.smtpHost}:${listeners.securePort} (TLS)` : null].filter(Boolean);
   const lines = [
     '',
@@ -122,6 +123,7 @@ function printWelcome(config: Config, url: string, smtp: SmtpServices, demo: Dem
     `  storage      ${config.databaseUrl ? 'PostgreSQL' : `SQLite ${path.join(config.dataDir, 'missive.sqlite')}`}; encrypted blobs in ${config.blobsDir}`,
     `  health       ${url}/healthz`,
     `  SMTP         ${submission.length > 0 ? `submission ${submission.join(', ')}; log in with an application password` : 'submission off'}`,
+    `  IMAP         ${imapPorts.length > 0 ? `${imapPorts.join(', ')} (first part: list, select, fetch, store)` : 'off'}`,
     `  exchange     ${exchange?.port != null ? `${config.smtpHost}:${exchange.port} (STARTTLS, client certificates of whitelisted operators)` : 'off'}`,
     '  CLI          ./bin/missive help   (for example: ./bin/missive list --as eloise.martin)',
   ];

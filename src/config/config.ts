@@ -34,6 +34,10 @@ export type Config = {
   tlsKeyFile: string;
   /** TLS 1.3 besides the MSSanté TLS 1.2 suites. */
   allowTls13: boolean;
+  /** IMAP with STARTTLS; 0 picks a free port, -1 turns it off. */
+  imapPort: number;
+  /** IMAP over implicit TLS; 0 picks a free port, -1 turns it off. */
+  imapsPort: number;
   /** SMTP connections one address may hold at once, per listener. */
   smtpConnectionsPerAddress: number;
   /** Mail exchange with other operators (mutual TLS); 0 picks a free port, -1 turns it off. */
@@ -86,6 +90,8 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'tlsCertFile', env: 'MISSIVE_TLS_CERT_FILE', kind: 'string', help: 'certificate of the SMTP/IMAP listeners, PEM (development: made under dataDir/tls)' },
   { name: 'tlsKeyFile', env: 'MISSIVE_TLS_KEY_FILE', kind: 'string', help: 'its private key, PEM' },
   { name: 'allowTls13', env: 'MISSIVE_ALLOW_TLS13', kind: 'boolean', help: 'allow TLS 1.3 besides the MSSanté TLS 1.2 suites (default false)' },
+  { name: 'imapPort', env: 'MISSIVE_IMAP_PORT', kind: 'integer', min: -1, max: 65535, help: 'IMAP with STARTTLS on smtpHost (default 2143 in development; off in production until the IMAP server is complete; 0 a free one; -1 off)' },
+  { name: 'imapsPort', env: 'MISSIVE_IMAPS_PORT', kind: 'integer', min: -1, max: 65535, help: 'IMAP over TLS (default 2993 in development; off in production for now; 0 a free one; -1 off)' },
   { name: 'smtpConnectionsPerAddress', env: 'MISSIVE_SMTP_CONNECTIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 10_000, help: 'SMTP connections one address may hold at once (default 20; a hospital behind one address may need more)' },
   { name: 'smtpExchangePort', env: 'MISSIVE_SMTP_EXCHANGE_PORT', kind: 'integer', min: -1, max: 65535, help: 'mail from other operators, STARTTLS with client certificates (default 25 in production, 2525 in development; 0 a free one; -1 off)' },
   { name: 'tlsTrustAnchorFile', env: 'MISSIVE_TLS_TRUST_ANCHOR_FILE', kind: 'string', help: "authorities of other operators' certificates, PEM bundle (the IGC-Santé root; development adds its own CA)" },
@@ -209,6 +215,8 @@ function finish(given: Partial<Config>, cwd: string): Config {
     tlsCertFile: given.tlsCertFile ? path.resolve(cwd, given.tlsCertFile) : '',
     tlsKeyFile: given.tlsKeyFile ? path.resolve(cwd, given.tlsKeyFile) : '',
     allowTls13: given.allowTls13 ?? false,
+    imapPort: given.imapPort ?? (development ? 2143 : -1),
+    imapsPort: given.imapsPort ?? (development ? 2993 : -1),
     smtpConnectionsPerAddress: given.smtpConnectionsPerAddress ?? 20,
     smtpExchangePort: given.smtpExchangePort ?? (development ? 2525 : 25),
     tlsTrustAnchorFile: given.tlsTrustAnchorFile ? path.resolve(cwd, given.tlsTrustAnchorFile) : '',
@@ -259,8 +267,8 @@ function refuseDevelopmentSettings(config: Config): void {
   if (!isLoopback(config.httpHost)) {
     problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);
   }
-  if ((config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 || config.smtpExchangePort >= 0) && (config.tlsCertFile === '' || config.tlsKeyFile === '')) {
-    problems.push('tlsCertFile and tlsKeyFile (MISSIVE_TLS_CERT_FILE, MISSIVE_TLS_KEY_FILE) are needed for SMTP; or turn it off with smtpSubmissionPort, smtpsPort and smtpExchangePort -1');
+  if ((config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 || config.smtpExchangePort >= 0 || config.imapPort >= 0 || config.imapsPort >= 0) && (config.tlsCertFile === '' || config.tlsKeyFile === '')) {
+    problems.push('tlsCertFile and tlsKeyFile (MISSIVE_TLS_CERT_FILE, MISSIVE_TLS_KEY_FILE) are needed for SMTP and IMAP; or turn them off with smtpSubmissionPort, smtpsPort, smtpExchangePort, imapPort and imapsPort -1');
   }
   if (config.smtpExchangePort >= 0 && config.tlsTrustAnchorFile === '') {
     problems.push("tlsTrustAnchorFile (MISSIVE_TLS_TRUST_ANCHOR_FILE) must name the sector PKI's root: other operators' certificates are checked against it");

@@ -1,4 +1,5 @@
-import type { Config } from '../config/config.ts';
+import { isLoopback, type Config } from '../config/config.ts';
+import { startImap, type ImapListeners } from '../protocols/imap/imap-server.ts';
 import type { Logger } from '../observability/log.ts';
 import { startExchange, type ExchangeListener } from '../protocols/smtp/exchange.ts';
 import { startSubmission, type SubmissionListeners } from '../protocols/smtp/submission.ts';
@@ -8,18 +9,18 @@ import type { ServiceContext } from '../services/context.ts';
 import { startOutbound, type OutboundRunner } from '../services/outbound/outbound-runner.ts';
 import type { OutboundTls } from '../services/outbound/peer-delivery.ts';
 
-export type SmtpServices = { submission: SubmissionListeners | null; exchange: ExchangeListener | null; outbound: OutboundRunner | null; close(): Promise<void> };
+export type SmtpServices = { submission: SubmissionListeners | null; exchange: ExchangeListener | null; outbound: OutboundRunner | null; imap: ImapListeners | null; close(): Promise<void> };
 
 /**
- * Everything SMTP: submission for clients, the exchange listener for other operators, and the
- * outbound queue runner, all on one certificate (the sector PKI's server certificate serves as
+ * The mail protocols: SMTP submission for clients, the exchange listener for other operators,
+ * the outbound queue runner, and IMAP, all on one certificate (the sector PKI's server certificate serves as
  * client certificate too). Nothing listens without TLS; with every port off and no certificate
  * configured, nothing runs.
  */
 export async function startSmtp(config: Config, ctx: ServiceContext, log: Logger): Promise<SmtpServices> {
-  const anyListener = config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 || config.smtpExchangePort >= 0;
+  const anyListener = config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 || config.smtpExchangePort >= 0 || config.imapPort >= 0 || config.imapsPort >= 0;
   if (!anyListener && config.tlsCertFile === '' && config.mode === 'production') {
-    return { submission: null, exchange: null, outbound: null, close: async () => {} };
+    return { submission: null, exchange: null, outbound: null, imap: null, close: async () => {} };
   }
   const tls = await loadTlsMaterial(config);
   if (tls.generated) log.warn('generated a development CA and certificate for SMTP', { file: tls.certFile });
@@ -27,12 +28,24 @@ export async function startSmtp(config: Config, ctx: ServiceContext, log: Logger
   const submission = config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 ? await startSubmission(ctx, { ...common, port: config.smtpSubmissionPort, securePort: config.smtpsPort }) : null;
   const exchange = config.smtpExchangePort >= 0 ? await startExchange(ctx, { ...common, port: config.smtpExchangePort }) : null;
   const outbound = startOutbound(ctx, { ourName: config.domain, tls: outboundTls(tls, config.allowTls13) });
+  const imap =
+    config.imapPort >= 0 || config.imapsPort >= 0
+      ? await startImap(ctx, {
+          ...common,
+          port: config.imapPort,
+          securePort: config.imapsPort,
+          // Local tools on a developer's machine may log in without TLS; never elsewhere.
+          plainLoginAllowed: config.mode === 'development' && isLoopback(config.smtpHost),
+          maxLiteralBytes: config.maxMessageBytes,
+        })
+      : null;
   return {
     submission,
     exchange,
     outbound,
+    imap,
     async close() {
-      await Promise.all([submission?.close(), exchange?.close(), outbound.stop()]);
+      await Promise.all([submission?.close(), exchange?.close(), imap?.close(), outbound.stop()]);
     },
   };
 }

@@ -58,6 +58,8 @@ describe('loadConfig: defaults', () => {
       tlsCertFile: '',
       tlsKeyFile: '',
       allowTls13: false,
+      imapPort: 2143,
+      imapsPort: 2993,
       smtpConnectionsPerAddress: 20,
       smtpExchangePort: 2525,
       tlsTrustAnchorFile: '',

@@ -45,7 +45,7 @@ for (const engine of engines()) {
   test(`SIGKILL during SMTP ingest: every message that got its 250 is there after the restart, whole and readable [${engine}]`, async (t) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-kill-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir, MISSIVE_DEMO_SEED: 'false', MISSIVE_LOG_LEVEL: 'error', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1' };
+    const env: Record<string, string> = { MISSIVE_DATA_DIR: dataDir, MISSIVE_DEMO_SEED: 'false', MISSIVE_LOG_LEVEL: 'error', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_IMAP_PORT: '-1', MISSIVE_IMAPS_PORT: '-1' };
     if (engine === 'postgres') {
       const database = await freshPostgresDatabase();
       env.MISSIVE_DATABASE_URL = database.url;

@@ -12,10 +12,11 @@ const start = startMissive;
 
 test('npm start: demo operator, /healthz, security headers, clean stop; a restart keeps the data', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-start-'));
-  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '0', MISSIVE_SMTP_EXCHANGE_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '0', MISSIVE_SMTPS_PORT: '0', MISSIVE_SMTP_EXCHANGE_PORT: '0', MISSIVE_IMAP_PORT: '0', MISSIVE_IMAPS_PORT: '0', MISSIVE_LOG_LEVEL: 'warn' };
   try {
     const first = await start(env);
     assert.ok(first.output.some((line) => /^ {2}SMTP {9}submission 127\.0\.0\.1:\d+ \(STARTTLS\), 127\.0\.0\.1:\d+ \(TLS\); log in with an application password$/.test(line)), first.output.join('\n'));
+    assert.ok(first.output.some((line) => /^ {2}IMAP {9}127\.0\.0\.1:\d+ \(STARTTLS\), 127\.0\.0\.1:\d+ \(TLS\)/.test(line)), first.output.join('\n'));
     assert.ok(first.output.some((line) => /^ {2}exchange {5}127\.0\.0\.1:\d+ \(STARTTLS, client certificates of whitelisted operators\)$/.test(line)), first.output.join('\n'));
     const health = await fetch(`${first.url}/healthz`);
     assert.equal(health.status, 200);

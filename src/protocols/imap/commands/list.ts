@@ -1,0 +1,45 @@
+import { imapFolders, SHARED_PREFIX } from '../../../services/imap/imap-folders.ts';
+import type { CommandHandler } from '../session.ts';
+import { argumentCount, astring } from './args.ts';
+
+/**
+ * LIST reference pattern (and LSUB: every folder counts as subscribed): `*` matches anything,
+ * `%` anything but the separator. Each folder comes with its special use (RFC 6154) and the
+ * `Shared/` and `Shared/<address>` levels as non-selectable parents.
+ */
+export const LIST: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    argumentCount(command, 2);
+    const reference = astring(command, 0, 'a reference');
+    const pattern = astring(command, 1, 'a pattern');
+    const answer = command.name === 'LSUB' ? 'LSUB' : 'LIST';
+    if (pattern === '') {
+      session.untagged({ atom: answer }, [{ atom: '\\Noselect' }], '/', '');
+      return session.reply(command, 'OK', `${answer} completed`);
+    }
+    const matcher = patternMatcher(`${reference}${pattern}`);
+    const folders = await imapFolders(session.ctx, session.userId!);
+    const parents = new Set<string>();
+    for (const folder of folders) {
+      if (folder.path.startsWith(SHARED_PREFIX)) {
+        parents.add(SHARED_PREFIX.slice(0, -1));
+        parents.add(`${SHARED_PREFIX}${folder.mailboxAddress}`);
+      }
+    }
+    for (const parent of [...parents].sort()) if (matcher(parent)) session.untagged({ atom: answer }, [{ atom: '\\Noselect' }, { atom: '\\HasChildren' }], '/', parent);
+    for (const folder of folders) {
+      if (!matcher(folder.path)) continue;
+      const attributes = [{ atom: '\\HasNoChildren' }, ...(folder.specialUse ? [{ atom: folder.specialUse }] : [])];
+      session.untagged({ atom: answer }, attributes, '/', folder.path);
+    }
+    session.reply(command, 'OK', `${answer} completed`);
+  },
+};
+
+function patternMatcher(pattern: string): (path: string) => boolean {
+  const inbox = /^inbox$/i.test(pattern);
+  const source = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*');
+  const regex = new RegExp(`^${source}$`);
+  return (path) => regex.test(path) || (inbox && path === 'INBOX');
+}

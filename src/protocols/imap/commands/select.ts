@@ -1,0 +1,47 @@
+import { MissiveError } from '../../../core/errors.ts';
+import { folderSnapshot, imapFolder } from '../../../services/imap/imap-folders.ts';
+import type { CommandHandler } from '../session.ts';
+import { argumentCount, astring } from './args.ts';
+
+const FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+/** SELECT and EXAMINE: the folder's counters and flags; read-only for EXAMINE and for a read-only member. */
+export const SELECT: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    argumentCount(command, 1);
+    session.selected = null;
+    session.state = 'authenticated';
+    const path = astring(command, 0, 'a folder');
+    const folder = await imapFolder(session.ctx, session.userId!, path).catch((error: unknown) => {
+      if (error instanceof MissiveError && error.code === 'not_found') return null;
+      throw error;
+    });
+    if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
+    const snapshot = await folderSnapshot(session.ctx, folder.folderId);
+    const readOnly = command.name === 'EXAMINE' || !(folder.rights.send || folder.rights.manage);
+    const unseen = snapshot.entries.findIndex((entry) => !entry.flags.includes('\\Seen'));
+    session.untagged(snapshot.entries.length, { atom: 'EXISTS' });
+    session.untagged(0, { atom: 'RECENT' });
+    session.untagged({ atom: 'FLAGS' }, FLAGS.map((flag) => ({ atom: flag })));
+    session.write(Buffer.from(`* OK [PERMANENTFLAGS (${readOnly ? '' : FLAGS.join(' ')})] Flags permitted\r\n`));
+    if (unseen >= 0) session.write(Buffer.from(`* OK [UNSEEN ${unseen + 1}] First unseen\r\n`));
+    session.write(Buffer.from(`* OK [UIDVALIDITY ${snapshot.uidValidity}] UIDs valid\r\n`));
+    session.write(Buffer.from(`* OK [UIDNEXT ${snapshot.uidNext}] Predicted next UID\r\n`));
+    session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
+    session.selected = { folder, readOnly, uids: snapshot.entries.map((entry) => entry.uid), flags: new Map(snapshot.entries.map((entry) => [entry.uid, entry.flags])) };
+    session.state = 'selected';
+    session.reply(command, 'OK', `${command.name} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
+  },
+};
+
+export const CLOSE: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    argumentCount(command, 0);
+    // Expunging \Deleted messages on CLOSE comes with EXPUNGE.
+    session.selected = null;
+    session.state = 'authenticated';
+    session.reply(command, 'OK', 'CLOSE completed');
+  },
+};

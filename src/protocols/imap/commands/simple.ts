@@ -1,0 +1,80 @@
+import { ImapParseError } from '../codec/values.ts';
+import type { CommandHandler } from '../session.ts';
+import { argumentCount } from './args.ts';
+
+const ANY = ['not-authenticated', 'authenticated', 'selected'] as const;
+
+export const CAPABILITY: CommandHandler = {
+  states: ANY,
+  async run(session, command) {
+    argumentCount(command, 0);
+    session.untagged({ atom: 'CAPABILITY' }, ...session.capabilities().map((name) => ({ atom: name })));
+    session.reply(command, 'OK', 'CAPABILITY completed');
+  },
+};
+
+export const NOOP: CommandHandler = {
+  states: ANY,
+  async run(session, command) {
+    argumentCount(command, 0);
+    session.reply(command, 'OK', 'NOOP completed');
+  },
+};
+
+export const LOGOUT: CommandHandler = {
+  states: ANY,
+  async run(session, command) {
+    argumentCount(command, 0);
+    session.untagged({ atom: 'BYE' }, { atom: 'Missive' }, { atom: 'IMAP' }, { atom: 'logging' }, { atom: 'out' });
+    session.reply(command, 'OK', 'LOGOUT completed');
+    session.close();
+  },
+};
+
+/** RFC 2971: we say who we are; what the client says is not used for anything. */
+export const ID: CommandHandler = {
+  states: ANY,
+  async run(session, command) {
+    argumentCount(command, 1);
+    session.untagged({ atom: 'ID' }, ['name', 'Missive', 'vendor', 'Missive']);
+    session.reply(command, 'OK', 'ID completed');
+  },
+};
+
+export const STARTTLS: CommandHandler = {
+  states: ['not-authenticated'],
+  async run(session, command) {
+    argumentCount(command, 0);
+    if (session.secure) throw new ImapParseError('TLS is already active', command.tag);
+    session.reply(command, 'OK', 'Begin TLS negotiation now');
+    session.startTls();
+  },
+};
+
+export const NAMESPACE: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    argumentCount(command, 0);
+    session.untagged({ atom: 'NAMESPACE' }, [['', '/']], null, [['Shared/', '/']]);
+    session.reply(command, 'OK', 'NAMESPACE completed');
+  },
+};
+
+export const ENABLE: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    // Nothing beyond the base protocol can be enabled yet.
+    session.untagged({ atom: 'ENABLED' });
+    session.reply(command, 'OK', 'ENABLE completed');
+  },
+};
+
+export const UNSELECT: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    argumentCount(command, 0);
+    session.selected = null;
+    session.state = 'authenticated';
+    session.reply(command, 'OK', 'UNSELECT completed');
+  },
+};

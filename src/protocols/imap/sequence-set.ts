@@ -1,0 +1,21 @@
+import { ImapParseError } from './codec/values.ts';
+
+/** `1:4,7,9:*` as ranges; `*` is the largest number in use (the last message, or the last UID). */
+export type SequenceSet = readonly (readonly [number, number])[];
+
+export function parseSequenceSet(text: string, tag: string): SequenceSet {
+  if (!/^(\d+|\*)(:(\d+|\*))?(,(\d+|\*)(:(\d+|\*))?)*$/.test(text)) throw new ImapParseError(`not a sequence set: ${text.slice(0, 40)}`, tag);
+  return text.split(',').map((part) => {
+    const [a, b = a] = part.split(':') as [string, string?];
+    const from = a === '*' ? Infinity : Number(a);
+    const to = b === '*' ? Infinity : Number(b!);
+    if (from === 0 || to === 0) throw new ImapParseError('0 is not a message number', tag);
+    return [Math.min(from, to), Math.max(from, to)] as const;
+  });
+}
+
+/** The members of `candidates` (ascending) that the set names, `*` standing for `largest`. */
+export function selectFromSet(set: SequenceSet, candidates: readonly number[], largest: number): number[] {
+  const ranges = set.map(([from, to]) => [from === Infinity ? largest : from, to === Infinity ? largest : to] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+  return candidates.filter((value) => ranges.some(([from, to]) => value >= from && value <= to));
+}

@@ -1,0 +1,192 @@
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { ServiceContext } from '../../services/context.ts';
+import type { ImapFolder } from '../../services/imap/imap-folders.ts';
+import { parseCommand } from './codec/command-parser.ts';
+import { CommandReader, type ReaderLimits } from './codec/command-reader.ts';
+import { continuation, status, untagged, type ResponseValue, type Status } from './codec/response-writer.ts';
+import { ImapParseError, type ImapCommand } from './codec/values.ts';
+import { COMMANDS } from './commands/index.ts';
+
+export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+/** The selected folder as this session knows it: sequence number n is `uids[n - 1]`. */
+export type Selection = { folder: ImapFolder; readOnly: boolean; uids: number[]; flags: Map<number, string[]> };
+
+export type SessionOptions = {
+  secure: boolean;
+  secureContext: SecureContext;
+  /** Loopback in development: LOGIN allowed without TLS, for local tools. */
+  plainLoginAllowed: boolean;
+  domain: string;
+  limits: ReaderLimits;
+};
+
+// RFC 9051 §5.4: at least 30 minutes of inactivity once logged in; far less before.
+const IDLE_AUTHENTICATED_MS = 30 * 60_000;
+const IDLE_ANONYMOUS_MS = 60_000;
+const MAX_FAILED_LOGINS = 3;
+const MAX_COMMANDS_BEFORE_LOGIN = 20;
+
+/**
+ * One IMAP connection: bytes through the codec into commands, run one at a time in order, each
+ * by its handler in `commands/` (which checks the state it needs and calls `services/`).
+ */
+export class ImapSession {
+  readonly ctx: ServiceContext;
+  readonly options: SessionOptions;
+  state: SessionState = 'not-authenticated';
+  userId: string | null = null;
+  selected: Selection | null = null;
+  failedLogins = 0;
+  #socket: Socket;
+  #secure: boolean;
+  #reader: CommandReader;
+  #queue: Promise<void> = Promise.resolve();
+  #commandsBeforeLogin = 0;
+  /** A handler waiting for the client's next line itself (an AUTHENTICATE response, IDLE's DONE). */
+  #lineWaiter: ((line: Buffer) => void) | null = null;
+
+  constructor(ctx: ServiceContext, socket: Socket, options: SessionOptions) {
+    this.ctx = ctx;
+    this.options = options;
+    this.#socket = socket;
+    this.#secure = options.secure;
+    this.#reader = new CommandReader(options.limits);
+    this.#attach(socket);
+    this.write(status('*', 'OK', 'Missive IMAP ready', this.capabilities().join(' ').replace(/^/, 'CAPABILITY ')));
+  }
+
+  get secure(): boolean {
+    return this.#secure;
+  }
+
+  capabilities(): string[] {
+    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'NAMESPACE', 'UNSELECT', 'SPECIAL-USE'];
+    if (this.state === 'not-authenticated') {
+      if (!this.#secure) base.push('STARTTLS');
+      if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN');
+      else base.push('LOGINDISABLED');
+    }
+    return base;
+  }
+
+  /** LOGIN and AUTHENTICATE need TLS, except on loopback in development. */
+  get loginAllowed(): boolean {
+    return this.#secure || this.options.plainLoginAllowed;
+  }
+
+  write(bytes: Buffer): void {
+    if (!this.#socket.destroyed) this.#socket.write(bytes);
+  }
+
+  untagged(...items: ResponseValue[]): void {
+    this.write(untagged(...items));
+  }
+
+  reply(command: ImapCommand, kind: Status, text: string, code?: string): void {
+    this.write(status(command.tag, kind, text, code));
+  }
+
+  loggedIn(userId: string): void {
+    this.userId = userId;
+    this.state = 'authenticated';
+    this.#socket.setTimeout(IDLE_AUTHENTICATED_MS);
+  }
+
+  /** STARTTLS: the rest of the connection over TLS; anything the client pipelined in clear is dropped. */
+  startTls(): void {
+    this.#socket.removeAllListeners('data');
+    this.#socket.removeAllListeners('timeout');
+    const tlsSocket = new TLSSocket(this.#socket, { isServer: true, secureContext: this.options.secureContext });
+    this.#socket = tlsSocket;
+    this.#secure = true;
+    this.#reader = new CommandReader(this.options.limits);
+    this.#attach(tlsSocket);
+  }
+
+  /** Sends `+ prompt` and resolves with the client's next line, CRLF removed. */
+  nextLine(prompt: string): Promise<Buffer> {
+    return new Promise((resolve) => {
+      this.#lineWaiter = (line) => resolve(line.subarray(0, line.length - (line.subarray(-2).toString() === '\r\n' ? 2 : 1)));
+      this.write(continuation(prompt));
+    });
+  }
+
+  close(): void {
+    this.state = 'logout';
+    this.#socket.end();
+  }
+
+  #attach(socket: Socket): void {
+    socket.setTimeout(this.userId ? IDLE_AUTHENTICATED_MS : IDLE_ANONYMOUS_MS);
+    socket.on('timeout', () => {
+      this.write(status('*', 'BYE', 'Idle for too long'));
+      socket.destroy();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => this.#received(chunk));
+  }
+
+  #received(chunk: Buffer): void {
+    for (const event of this.#reader.push(chunk)) {
+      if (event.type === 'continue') this.#queue = this.#queue.then(() => this.write(continuation()));
+      else if (event.type === 'refused') this.#queue = this.#queue.then(() => this.write(status(event.error.tag ?? '*', event.error.tag ? 'NO' : 'BAD', event.error.message, 'TOOBIG')));
+      else if (event.type === 'fatal') {
+        this.#queue = this.#queue.then(() => {
+          this.write(status('*', 'BYE', event.error.message));
+          this.#socket.destroy();
+        });
+      } else if (this.#lineWaiter) {
+        const waiter = this.#lineWaiter;
+        this.#lineWaiter = null;
+        waiter(event.bytes);
+      } else {
+        const bytes = event.bytes;
+        this.#queue = this.#queue.then(() => this.#run(bytes));
+      }
+    }
+  }
+
+  async #run(bytes: Buffer): Promise<void> {
+    if (this.state === 'logout' || this.#socket.destroyed) return;
+    let command: ImapCommand;
+    try {
+      command = parseCommand(bytes);
+    } catch (error) {
+      const parseError = error instanceof ImapParseError ? error : new ImapParseError('unreadable command');
+      this.write(status(parseError.tag ?? '*', 'BAD', parseError.message));
+      return this.#countAnonymous();
+    }
+    const handler = COMMANDS[command.name];
+    if (!handler) {
+      this.reply(command, 'BAD', `unknown command ${command.name.slice(0, 30)}`);
+      return this.#countAnonymous();
+    }
+    if (!handler.states.includes(this.state)) {
+      this.reply(command, 'BAD', this.state === 'not-authenticated' ? 'log in first' : `${command.name} is not allowed now`);
+      return this.#countAnonymous();
+    }
+    try {
+      await handler.run(this, command);
+    } catch (error) {
+      if (error instanceof ImapParseError) this.reply(command, 'BAD', error.message);
+      else {
+        this.ctx.log.error('imap command failed', { command: command.name, error });
+        this.reply(command, 'NO', 'Server error; try again');
+      }
+    }
+    this.#countAnonymous();
+  }
+
+  #countAnonymous(): void {
+    if (this.state !== 'not-authenticated') return;
+    this.#commandsBeforeLogin++;
+    if (this.#commandsBeforeLogin > MAX_COMMANDS_BEFORE_LOGIN || this.failedLogins >= MAX_FAILED_LOGINS) {
+      this.write(status('*', 'BYE', 'Too many commands without logging in'));
+      this.#socket.destroy();
+    }
+  }
+}
+
+export type CommandHandler = { states: readonly SessionState[]; run(session: ImapSession, command: ImapCommand): Promise<void> };

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { MissiveError } from '../../core/errors.ts';
+import type { Rights } from '../../core/mailbox.ts';
+import { findMailbox, foldersOf, membership, membershipsOfUser } from '../../store/repositories/accounts.ts';
+import type { ServiceContext } from '../context.ts';
+
+/** The prefix of the other mailboxes a user works in (RFC 2342 shared namespace). */
+export const SHARED_PREFIX = 'Shared/';
+
+/** A folder as an IMAP client sees it: its path, where it lives, and what the user may do there. */
+export type ImapFolder = {
+  path: string;
+  mailboxId: string;
+  mailboxAddress: string;
+  folderId: string;
+  /** The folder's own name in its mailbox. */
+  name: string;
+  specialUse: string | null;
+  rights: Rights;
+};
+
+/**
+ * Every folder a user may read, named as IMAP shows them: the folders of their personal mailbox
+ * at the top (its Inbox as INBOX), those of the organisational mailboxes and delegations they
+ * belong to under `Shared/<address>/`.
+ */
+export async function imapFolders(ctx: ServiceContext, userId: string): Promise<ImapFolder[]> {
+  const memberships = (await membershipsOfUser(ctx.sql.read, userId)).filter((member) => member.rights.read);
+  const mailboxes = (await Promise.all(memberships.map(async (member) => ({ member, mailbox: await findMailbox(ctx.sql.read, member.mailboxId) })))).filter(
+    (item): item is typeof item & { mailbox: NonNullable<typeof item.mailbox> } => item.mailbox !== undefined,
+  );
+  mailboxes.sort((a, b) => a.mailbox.address.localeCompare(b.mailbox.address));
+  // The personal mailbox: the user's own nominative one (the first, if an account has several).
+  const personal = mailboxes.find((item) => item.mailbox.kind === 'PER' && item.member.rights.manage);
+  const folders: ImapFolder[] = [];
+  for (const { member, mailbox } of mailboxes) {
+    for (const folder of await foldersOf(ctx.sql.read, mailbox.id)) {
+      folders.push({
+        path: mailbox.id === personal?.mailbox.id ? folder.name : `${SHARED_PREFIX}${mailbox.address}/${folder.name}`,
+        mailboxId: mailbox.id,
+        mailboxAddress: mailbox.address,
+        folderId: folder.id,
+        name: folder.name,
+        specialUse: folder.special_use,
+        rights: member.rights,
+      });
+    }
+  }
+  return folders;
+}
+
+/** The folder at a path (INBOX in any case), or `not_found`. */
+export async function imapFolder(ctx: ServiceContext, userId: string, path: string): Promise<ImapFolder> {
+  const wanted = path.toUpperCase() === 'INBOX' ? 'INBOX' : path;
+  const found = (await imapFolders(ctx, userId)).find((folder) => folder.path === wanted);
+  if (!found) throw new MissiveError('not_found', `no folder ${path}`);
+  return found;
+}
+
+export type FolderEntry = { uid: number; flags: string[]; modseq: number; messageId: string; internalDate: number; size: number };
+export type FolderSnapshot = { uidValidity: number; uidNext: number; highestModseq: number; entries: FolderEntry[] };
+
+/** What SELECT needs: the folder's counters and every entry in UID order (sequence numbers follow). */
+export async function folderSnapshot(ctx: ServiceContext, folderId: string): Promise<FolderSnapshot> {
+  const folder = await ctx.sql.read.selectFrom('folder').select(['uidvalidity', 'uid_next', 'highest_modseq']).where('id', '=', folderId).executeTakeFirstOrThrow();
+  const rows = await ctx.sql.read
+    .selectFrom('mailbox_entry as e')
+    .innerJoin('message as m', 'm.id', 'e.message_id')
+    .select(['e.uid', 'e.flags', 'e.modseq', 'e.message_id', 'e.internal_date', 'm.size'])
+    .where('e.folder_id', '=', folderId)
+    .orderBy('e.uid')
+    .execute();
+  return {
+    uidValidity: Number(folder.uidvalidity),
+    uidNext: Number(folder.uid_next),
+    highestModseq: Number(folder.highest_modseq),
+    entries: rows.map((row) => ({ uid: Number(row.uid), flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), messageId: row.message_id, internalDate: Number(row.internal_date), size: Number(row.size) })),
+  };
+}
+
+export type FlagChange = { mode: 'set' | 'add' | 'remove'; flags: readonly string[] };
+
+/**
+ * STORE: flags of some entries changed, each change with the folder's next MODSEQ, in one
+ * transaction; the new flags per UID. Needs more than the read right: a read-only member of a
+ * shared mailbox changes nothing there.
+ */
+export async function storeFlags(ctx: ServiceContext, userId: string, folder: ImapFolder, uids: readonly number[], change: FlagChange): Promise<{ uid: number; flags: string[]; modseq: number }[]> {
+  const member = await membership(ctx.sql.read, userId, folder.mailboxId);
+  if (!member || !(member.rights.send || member.rights.manage)) throw new MissiveError('forbidden', 'this mailbox is read-only for you');
+  const changed = await ctx.sql.write(async (trx) => {
+    const out: { uid: number; flags: string[]; modseq: number }[] = [];
+    for (let i = 0; i < uids.length; i += 500) {
+      const rows = await trx.selectFrom('mailbox_entry').select(['uid', 'flags']).where('folder_id', '=', folder.folderId).where('uid', 'in', uids.slice(i, i + 500)).execute();
+      for (const row of rows) {
+        const current = new Set(row.flags.split(' ').filter(Boolean));
+        const next = change.mode === 'set' ? new Set(change.flags) : new Set(current);
+        if (change.mode === 'add') for (const flag of change.flags) next.add(flag);
+        if (change.mode === 'remove') for (const flag of change.flags) next.delete(flag);
+        const text = [...next].sort().join(' ');
+        if (text === [...current].sort().join(' ')) continue;
+        const bumped = await trx.updateTable('folder').set({ highest_modseq: sql`highest_modseq + 1` }).where('id', '=', folder.folderId).returning('highest_modseq').executeTakeFirstOrThrow();
+        const modseq = Number(bumped.highest_modseq);
+        await trx.updateTable('mailbox_entry').set({ flags: text, modseq }).where('folder_id', '=', folder.folderId).where('uid', '=', Number(row.uid)).execute();
+        out.push({ uid: Number(row.uid), flags: [...next].sort(), modseq });
+      }
+    }
+    return out;
+  });
+  if (changed.length > 0) ctx.changes.publish({ mailboxId: folder.mailboxId, kind: 'changed', folder: folder.name });
+  return changed;
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startImap } from '../../src/protocols/imap/imap-server.ts';
+import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
+import { grantMember } from '../../src/services/accounts.ts';
+import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
+import { engineTest } from '../support/engines.ts';
+import { DOMAIN, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
+
+const exec = promisify(execFile);
+
+/** Python's imaplib, a real client: STARTTLS, LOGIN with an application password, then a reading session. */
+const PYTHON_CLIENT = String.raw`
+import imaplib, json, ssl, sys
+a = json.loads(sys.argv[1])
+ctx = ssl.create_default_context(cafile=a["ca"])
+out = {}
+m = imaplib.IMAP4("127.0.0.1", a["port"])
+out["capsBefore"] = sorted(m.capabilities)
+try:
+    m.login(a["user"], a["password"])
+except imaplib.IMAP4.error as e:
+    out["loginBeforeTls"] = str(e)
+m.starttls(ssl_context=ctx)
+out["capsAfter"] = sorted(m.capabilities)
+try:
+    m.login(a["user"], "not-the-password-at-all")
+except imaplib.IMAP4.error as e:
+    out["wrongPassword"] = str(e)
+m.login(a["user"], a["password"])
+typ, folders = m.list()
+out["list"] = [f.decode() for f in folders]
+typ, data = m.select("INBOX")
+out["exists"] = int(data[0])
+typ, data = m.uid("FETCH", "1:*", "(UID FLAGS RFC822.SIZE ENVELOPE)")
+out["envelopes"] = [d[0].decode() if isinstance(d, tuple) else d.decode() for d in data]
+typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])")
+out["headerFields"] = data[0][1].decode()
+typ, data = m.fetch("1", "(FLAGS)")
+out["flagsAfterPeek"] = data[0].decode()
+typ, data = m.fetch("1", "(BODY[])")
+out["bodyTitle"] = data[0][0].decode()
+out["body"] = data[0][1].decode()
+out["flagsAfterBody"] = [d.decode() for d in data[1:] if isinstance(d, bytes)] + ([data[0][0].decode()])
+typ, data = m.fetch("1", "(BODY[1]<0.7>)")
+out["partial"] = [data[0][0].decode(), data[0][1].decode()]
+typ, data = m.store("1", "+FLAGS", "(\\Flagged)")
+out["store"] = [d.decode() for d in data]
+typ, data = m.fetch("1:*", "(FLAGS)")
+out["flags"] = [d.decode() for d in data]
+try:
+    m.select('"Shared/cardiologie@demo.mssante.test/INBOX"')
+    out["sharedSelect"] = "READ-WRITE"
+except imaplib.IMAP4.readonly:
+    out["sharedSelect"] = "READ-ONLY"
+    # imaplib would refuse the STORE itself: ask the server anyway.
+    m.state = "SELECTED"
+    m.is_readonly = False
+    m.untagged_responses.pop("READ-ONLY", None)
+
+typ, data = m.store("1", "+FLAGS", "(\\Seen)")
+out["sharedStore"] = [typ, data[0].decode() if data and data[0] else ""]
+m.untagged_responses.pop("READ-ONLY", None)
+try:
+    m._simple_command("FETCH", "1", "(BODY[TEXT")
+except imaplib.IMAP4.error as e:
+    out["garbage"] = str(e)
+m.logout()
+print(json.dumps(out))
+`;
+
+engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetches envelopes, header fields, whole bodies (an opening, proven) and partial parts, stores flags; a read-only shared mailbox refuses STORE; LOGIN only after TLS', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
+  const sent = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie', body: 'Bonjour Karim,\r\nles résultats sont normaux.' }));
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`cardiologie@${DOMAIN}`], subject: 'Pour le service' }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.port, user: 'khaddad', password: secret };
+  const { stdout } = await exec('python3', ['-c', PYTHON_CLIENT, JSON.stringify(args)]);
+  const out = JSON.parse(stdout) as Record<string, unknown>;
+  assert.ok((out.capsBefore as string[]).includes('STARTTLS') && (out.capsBefore as string[]).includes('LOGINDISABLED'));
+  assert.match(String(out.loginBeforeTls), /PRIVACYREQUIRED/);
+  assert.ok((out.capsAfter as string[]).includes('AUTH=PLAIN') && !(out.capsAfter as string[]).includes('STARTTLS'));
+  assert.match(String(out.wrongPassword), /AUTHENTICATIONFAILED/);
+  const list = out.list as string[];
+  assert.ok(list.includes('(\\HasNoChildren) "/" "INBOX"'), list.join('\n'));
+  assert.ok(list.includes('(\\HasNoChildren \\Sent) "/" "Sent"'), list.join('\n'));
+  assert.ok(list.includes('(\\Noselect \\HasChildren) "/" "Shared"'), list.join('\n'));
+  assert.ok(list.includes('(\\HasNoChildren) "/" "Shared/cardiologie@demo.mssante.test/INBOX"'), list.join('\n'));
+  assert.equal(out.exists, 1);
+  const envelope = (out.envelopes as string[])[0]!;
+  assert.match(envelope, /^1 \(UID 1 FLAGS \(\) RFC822\.SIZE \d+ ENVELOPE \("Sun, 22 Nov 2026 09:00:00 \+0000" "=\?UTF-8\?Q\?R=C3=A9sultats\?= de biologie" \(\(NIL NIL "emartin" "demo\.mssante\.test"\)\)/);
+  assert.match(envelope, /\(\(NIL NIL "khaddad" "demo\.mssante\.test"\)\)/);
+  // Only the two fields asked for, in the message's order, then the empty line.
+  assert.match(String(out.headerFields), /^(From: [^\r]+\r\nSubject: [^\r]+|Subject: [^\r]+\r\nFrom: [^\r]+)\r\n\r\n$/);
+  assert.equal(out.flagsAfterPeek, '1 (FLAGS ())', 'a PEEK neither opens nor marks');
+  assert.match(String(out.bodyTitle), /^1 \(BODY\[\] \{\d+\}$/);
+  assert.match(String(out.body), /les résultats sont normaux\./);
+  assert.deepEqual(out.partial, ['1 (BODY[1]<0> {7}', 'Bonjour']);
+  assert.deepEqual(out.flags, ['1 (FLAGS (\\Flagged \\Seen))']);
+  // The whole-body fetch was an opening, proven once, exactly as from the web client.
+  const opened = await rt.ctx.sql.read.selectFrom('proof_event').select(['type', 'recipient', 'channel', 'actor']).where('message_id', '=', sent.messageId).where('type', '=', 'opened').execute();
+  assert.deepEqual(opened.map((event) => `${event.recipient} ${event.channel} ${event.actor}`), [`khaddad@${DOMAIN} imap user:khaddad`]);
+  // Read-only member of the shared mailbox: selected READ-ONLY, STORE refused.
+  assert.equal(out.sharedSelect, 'READ-ONLY');
+  assert.equal((out.sharedStore as string[])[0], 'NO');
+  assert.match(String(out.garbage), /BAD .*a space or "\]" in a section/);
+});
