@@ -111,3 +111,50 @@ engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetc
   assert.equal((out.sharedStore as string[])[0], 'NO');
   assert.match(String(out.garbage), /BAD .*a space or "\]" in a section/);
 });
+
+/** A raw connection: writes, and collects what the server says until it closes or `until` matches. */
+async function talk(port: number, lines: string[], until: RegExp): Promise<string> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no ${until} in: ${received}`));
+    }, 10_000);
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (until.test(received)) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.write(lines.join('')));
+  });
+}
+
+engineTest('IMAP resistance: garbage gets BAD, a big literal before login is refused, too many commands or failed logins before login close the connection', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: true, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const port = imap.port!;
+  const garbage = await talk(port, ['\x00\xff\r\n', 'a1 FROB\r\n', 'a2 LOGIN {5000}\r\n', 'a3 NOOP\r\n'], /a3 OK/);
+  assert.match(garbage, /\* BAD /);
+  assert.match(garbage, /a1 BAD unknown command FROB/);
+  assert.match(garbage, /a2 NO \[TOOBIG\] a literal of 5000 bytes/);
+  assert.doesNotMatch(garbage, /\+ Ready/, 'no continuation for a literal refused');
+  const chatty = await talk(port, Array.from({ length: 25 }, (_, i) => `c${i} NOOP\r\n`), /\* BYE/);
+  assert.match(chatty, /\* BYE Too many commands without logging in/);
+  const guesser = await talk(port, ['g1 LOGIN khaddad aaaaaaaaaaaaaaaaaaaaaa\r\n', 'g2 LOGIN khaddad bbbbbbbbbbbbbbbbbbbbbbb\r\n', 'g3 LOGIN khaddad ccccccccccccccccccccccc\r\n', 'g4 NOOP\r\n'], /\* BYE/);
+  assert.equal(guesser.match(/AUTHENTICATIONFAILED/g)?.length, 3);
+  assert.doesNotMatch(guesser, /g4 OK/);
+  const plus = await talk(port, ['p1 LOGIN {20000+}\r\n'], /\* BYE/);
+  assert.match(plus, /\* BYE a literal of 20000 bytes/);
+});

@@ -27,6 +27,8 @@ const IDLE_AUTHENTICATED_MS = 30 * 60_000;
 const IDLE_ANONYMOUS_MS = 60_000;
 const MAX_FAILED_LOGINS = 3;
 const MAX_COMMANDS_BEFORE_LOGIN = 20;
+// Before login nothing needs more than a user name and a password.
+const ANONYMOUS_LIMITS: ReaderLimits = { maxLineBytes: 8 * 1024, maxLiteralBytes: 4 * 1024, maxCommandBytes: 16 * 1024 };
 
 /**
  * One IMAP connection: bytes through the codec into commands, run one at a time in order, each
@@ -52,7 +54,7 @@ export class ImapSession {
     this.options = options;
     this.#socket = socket;
     this.#secure = options.secure;
-    this.#reader = new CommandReader(options.limits);
+    this.#reader = new CommandReader(ANONYMOUS_LIMITS);
     this.#attach(socket);
     this.write(status('*', 'OK', 'Missive IMAP ready', this.capabilities().join(' ').replace(/^/, 'CAPABILITY ')));
   }
@@ -91,6 +93,7 @@ export class ImapSession {
   loggedIn(userId: string): void {
     this.userId = userId;
     this.state = 'authenticated';
+    this.#reader.setLimits(this.options.limits);
     this.#socket.setTimeout(IDLE_AUTHENTICATED_MS);
   }
 
@@ -101,7 +104,7 @@ export class ImapSession {
     const tlsSocket = new TLSSocket(this.#socket, { isServer: true, secureContext: this.options.secureContext });
     this.#socket = tlsSocket;
     this.#secure = true;
-    this.#reader = new CommandReader(this.options.limits);
+    this.#reader = new CommandReader(ANONYMOUS_LIMITS);
     this.#attach(tlsSocket);
   }
 

@@ -30,7 +30,7 @@ const LITERAL_AT_END = /(~?)\{(\d{1,12})(\+?)\}\r\n$/;
  * bounded by the limits; it parses nothing else (parseCommand does).
  */
 export class CommandReader {
-  readonly #limits: ReaderLimits;
+  #limits: ReaderLimits;
   #parts: Buffer[] = [];
   #commandBytes = 0;
   #pending = Buffer.alloc(0);
@@ -39,6 +39,11 @@ export class CommandReader {
   #closed = false;
 
   constructor(limits: ReaderLimits) {
+    this.#limits = limits;
+  }
+
+  /** New limits from the next command on (larger once the client has logged in). */
+  setLimits(limits: ReaderLimits): void {
     this.#limits = limits;
   }
 
