@@ -158,3 +158,83 @@ engineTest('IMAP resistance: garbage gets BAD, a big literal before login is ref
   const plus = await talk(port, ['p1 LOGIN {20000+}\r\n'], /\* BYE/);
   assert.match(plus, /\* BYE a literal of 20000 bytes/);
 });
+
+/** imaplib again: STATUS, SEARCH, BODYSTRUCTURE, COPY/MOVE with COPYUID, EXPUNGE, and IDLE woken by a delivery. */
+const PYTHON_SECOND = String.raw`
+import imaplib, json, ssl, sys
+a = json.loads(sys.argv[1])
+ctx = ssl.create_default_context(cafile=a["ca"])
+out = {}
+m = imaplib.IMAP4_SSL("127.0.0.1", a["port"], ssl_context=ctx)
+m.login(a["user"], a["password"])
+out["status"] = m.status("INBOX", "(MESSAGES UNSEEN UIDNEXT)")[1][0].decode()
+m.select("INBOX")
+out["searchSubject"] = m.search("UTF-8", "SUBJECT", '"resultats"')[1][0].decode()
+out["searchFrom"] = m.uid("SEARCH", "FROM", "emartin", "UNSEEN")[1][0].decode()
+out["searchOr"] = m.search(None, "OR", "SUBJECT", "scanner", "LARGER", "100000")[1][0].decode()
+out["searchNot"] = m.search(None, "NOT", "SUBJECT", "scanner")[1][0].decode()
+out["searchSince"] = m.search(None, "SINCE", "1-Jan-2026", "BEFORE", "1-Jan-2030")[1][0].decode()
+typ, data = m.fetch("2", "(BODYSTRUCTURE)")
+out["bodystructure"] = data[0].decode() if isinstance(data[0], bytes) else data[0][0].decode()
+typ, data = m.uid("COPY", "1", "Archive")
+out["copy"] = [typ, m.untagged_responses.get("COPYUID", [b""])[-1].decode() if "COPYUID" in m.untagged_responses else "", data[0].decode() if data[0] else ""]
+typ, data = m._simple_command("UID", "MOVE", "2", "Archive")
+out["move"] = [typ, [d.decode() for d in m.untagged_responses.get("EXPUNGE", [])]]
+m.untagged_responses.clear()
+m.store("1", "+FLAGS", "(\\Deleted)")
+typ, data = m.expunge()
+out["expunge"] = [typ, [d.decode() for d in data if d]]
+out["statusArchives"] = m.status("Archive", "(MESSAGES)")[1][0].decode()
+m.select("INBOX")
+tag = m._new_tag()
+m.send(tag + b" IDLE\r\n")
+out["idleStart"] = m.readline().decode().strip()
+print("IDLING", flush=True)
+out["idleWoken"] = m.readline().decode().strip()
+m.send(b"DONE\r\n")
+out["idleDone"] = m.readline().decode().strip()
+m.logout()
+print(json.dumps(out), flush=True)
+`;
+
+engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUCTURE, COPY and MOVE with COPYUID, EXPUNGE, and IDLE woken by a delivery, with imaplib over implicit TLS', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie' }));
+  await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Compte rendu du scanner', attachment: { name: 'scanner.pdf', bytes: Buffer.from('%PDF-1.4 scanner') } }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const child = spawn('python3', ['-c', PYTHON_SECOND, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      // The client is idling: a delivery must wake it, with no polling on our side.
+      if (line === 'IDLING') void send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Pendant IDLE' })).catch(reject);
+    });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`python exited ${code}: ${stderr}`))));
+  });
+  const out = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+  assert.equal(out.status, '"INBOX" (MESSAGES 2 UNSEEN 2 UIDNEXT 3)');
+  assert.equal(out.searchSubject, '1', 'accents and case ignored');
+  assert.equal(out.searchFrom, '1');
+  assert.equal(out.searchOr, '2');
+  assert.equal(out.searchNot, '1');
+  assert.equal(out.searchSince, '1 2');
+  assert.match(String(out.bodystructure), /^2 \(BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "7BIT" \d+ 2 NIL NIL NIL NIL\)\("APPLICATION" "PDF" \("NAME" "scanner\.pdf"\) NIL NIL "BASE64" \d+ NIL \("ATTACHMENT" \("FILENAME" "scanner\.pdf"\)\) NIL NIL\) "MIXED" \("BOUNDARY" "missive-test-boundary"\) NIL NIL NIL\)\)$/);
+  const copy = out.copy as string[];
+  assert.equal(copy[0], 'OK');
+  assert.match(copy[1]!, /^\d+ 1 1$/, 'COPYUID: validity, source UID, new UID');
+  assert.deepEqual(out.move, ['OK', ['2']]);
+  assert.deepEqual(out.expunge, ['OK', ['1']]);
+  assert.equal(out.statusArchives, '"Archive" (MESSAGES 2)');
+  assert.equal(out.idleStart, '+ idling');
+  assert.equal(out.idleWoken, '* 1 EXISTS');
+  assert.match(String(out.idleDone), /OK IDLE terminated$/);
+});

@@ -64,7 +64,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'NAMESPACE', 'UNSELECT', 'SPECIAL-USE'];
+    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'STATUS=SIZE'];
     if (this.state === 'not-authenticated') {
       if (!this.#secure) base.push('STARTTLS');
       if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN');

@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import type { Rights } from '../../core/mailbox.ts';
+import { describePrincipal } from '../../core/principal.ts';
 import { findMailbox, foldersOf, membership, membershipsOfUser } from '../../store/repositories/accounts.ts';
+import { appendAudit } from '../../store/repositories/audit.ts';
+import { copyEntry, findEntry, removeEntry } from '../../store/repositories/entries.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The prefix of the other mailboxes a user works in (RFC 2342 shared namespace). */
@@ -109,4 +112,55 @@ export async function storeFlags(ctx: ServiceContext, userId: string, folder: Im
   });
   if (changed.length > 0) ctx.changes.publish({ mailboxId: folder.mailboxId, kind: 'changed', folder: folder.name });
   return changed;
+}
+
+/** Expunging, moving and copying change what every member sees: the manage right. */
+async function requireManage(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
+  const member = await membership(ctx.sql.read, userId, folder.mailboxId);
+  if (!member?.rights.manage) throw new MissiveError('forbidden', 'you may not remove, move or copy messages in this mailbox');
+}
+
+/** EXPUNGE: the given entries leave the folder (the message stays wherever else it is filed); the UIDs removed. */
+export async function expungeEntries(ctx: ServiceContext, userId: string, folder: ImapFolder, uids: readonly number[]): Promise<number[]> {
+  if (uids.length === 0) return [];
+  await requireManage(ctx, userId, folder);
+  const removed = await ctx.sql.write(async (trx) => {
+    const gone: number[] = [];
+    for (const uid of uids) {
+      const entry = await findEntry(trx, folder.folderId, uid);
+      if (!entry) continue;
+      await removeEntry(trx, folder.folderId, uid);
+      gone.push(uid);
+    }
+    await appendAudit(trx, { at: ctx.clock(), actor: describePrincipal({ kind: 'user', userId }), action: 'imap.expunge', target: folder.folderId, result: 'ok', detail: { count: gone.length } });
+    return gone;
+  });
+  if (removed.length > 0) ctx.changes.publish({ mailboxId: folder.mailboxId, kind: 'changed', folder: folder.name });
+  return removed;
+}
+
+/**
+ * COPY and MOVE between folders of one mailbox: each entry filed under a new UID in the target
+ * (and, for MOVE, expunged here), in one transaction. Returns source and target UIDs in order
+ * (COPYUID). Across mailboxes a message would change hands: not through IMAP.
+ */
+export async function copyEntries(ctx: ServiceContext, userId: string, from: ImapFolder, to: ImapFolder, uids: readonly number[], move: boolean): Promise<{ source: number[]; target: number[]; uidValidity: number }> {
+  if (from.mailboxId !== to.mailboxId) throw new MissiveError('invalid_argument', 'messages are copied and moved within one mailbox only');
+  await requireManage(ctx, userId, from);
+  const result = await ctx.sql.write(async (trx) => {
+    const source: number[] = [];
+    const target: number[] = [];
+    for (const uid of uids) {
+      const entry = await findEntry(trx, from.folderId, uid);
+      if (!entry) continue;
+      target.push(await copyEntry(trx, entry, to.folderId));
+      if (move) await removeEntry(trx, from.folderId, uid);
+      source.push(uid);
+    }
+    await appendAudit(trx, { at: ctx.clock(), actor: describePrincipal({ kind: 'user', userId }), action: move ? 'imap.move' : 'imap.copy', target: to.folderId, result: 'ok', detail: { count: source.length } });
+    return { source, target };
+  });
+  const folder = await ctx.sql.read.selectFrom('folder').select('uidvalidity').where('id', '=', to.folderId).executeTakeFirstOrThrow();
+  ctx.changes.publish({ mailboxId: from.mailboxId, kind: 'changed', folder: from.name });
+  return { ...result, uidValidity: Number(folder.uidvalidity) };
 }

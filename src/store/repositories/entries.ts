@@ -26,8 +26,8 @@ export async function setEntryFlags(q: Queryable, folderId: string, uid: number,
   await q.updateTable('mailbox_entry').set({ flags, modseq }).where('folder_id', '=', folderId).where('uid', '=', uid).execute();
 }
 
-/** Files the entry's message in another folder of the same mailbox under a new UID, and expunges it here. */
-export async function moveEntry(q: Queryable, entry: EntryRow, toFolderId: string): Promise<number> {
+/** Files the entry's message in another folder of the same mailbox under a new UID; returns it. */
+export async function copyEntry(q: Queryable, entry: EntryRow, toFolderId: string): Promise<number> {
   const target = await q
     .updateTable('folder')
     .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`highest_modseq + 1` })
@@ -39,6 +39,12 @@ export async function moveEntry(q: Queryable, entry: EntryRow, toFolderId: strin
     .insertInto('mailbox_entry')
     .values({ folder_id: toFolderId, uid, message_id: entry.messageId, mailbox_id: entry.mailboxId, flags: entry.flags, modseq: Number(target.highest_modseq), internal_date: entry.internalDate })
     .execute();
+  return uid;
+}
+
+/** Files the entry's message in another folder of the same mailbox under a new UID, and expunges it here. */
+export async function moveEntry(q: Queryable, entry: EntryRow, toFolderId: string): Promise<number> {
+  const uid = await copyEntry(q, entry, toFolderId);
   await removeEntry(q, entry.folderId, entry.uid);
   return uid;
 }

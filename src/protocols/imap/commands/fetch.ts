@@ -5,6 +5,7 @@ import { openMessage } from '../../../services/open.ts';
 import { filterHeader, sectionText, sliceOf } from '../body-section.ts';
 import type { ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
+import { bodyStructure } from '../body-structure.ts';
 import { envelopeOf } from '../envelope.ts';
 import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession, Selection } from '../session.ts';
@@ -13,9 +14,9 @@ import { argumentCount, atom } from './args.ts';
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
   FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
-  FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
+  FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
-const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 type Item = { name: string; section?: readonly ImapValue[]; partial?: readonly [number, number]; peek: boolean };
@@ -35,7 +36,7 @@ export const FETCH: CommandHandler = {
     const items = fetchItems(command);
     if (byUid && !items.some((item) => item.name === 'UID')) items.unshift({ name: 'UID', peek: true });
     const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
-    const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE'));
+    const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
     for (const uid of uids) {
       const row = rows.get(uid);
       if (!row) continue;
@@ -101,7 +102,11 @@ async function produce(session: ImapSession, selection: Selection, row: Row, ite
       return { values: [{ atom: 'RFC822.SIZE' }, row.size], opened: false };
     case 'ENVELOPE':
       return { values: [{ atom: 'ENVELOPE' }, row.index ? envelopeOf(row.index) : null], opened: false };
+    case 'BODYSTRUCTURE':
+      return { values: [{ atom: 'BODYSTRUCTURE' }, row.index ? bodyStructure(row.index.structure) : null], opened: false };
     default:
+      // BODY alone is the non-extensible structure; BODY[…] is content.
+      if (item.name === 'BODY' && !item.section) return { values: [{ atom: 'BODY' }, row.index ? bodyStructure(row.index.structure, false) : null], opened: false };
       return body(session, selection, row, item);
   }
 }
@@ -144,6 +149,7 @@ function fetchItems(command: ImapCommand): Item[] {
     if (!value.section) {
       if (!SIMPLE.has(name)) throw new ImapParseError(`unknown fetch attribute ${value.value.slice(0, 30)}`, command.tag);
       if (name === 'RFC822') return { name, section: [], peek: false };
+      if (name === 'BODY') return { name, peek: true };
       if (name === 'RFC822.HEADER') return { name, section: [atomOf('HEADER')], peek: true };
       if (name === 'RFC822.TEXT') return { name, section: [atomOf('TEXT')], peek: false };
       return { name, peek: true };

@@ -34,14 +34,3 @@ export const SELECT: CommandHandler = {
     session.reply(command, 'OK', `${command.name} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
   },
 };
-
-export const CLOSE: CommandHandler = {
-  states: ['selected'],
-  async run(session, command) {
-    argumentCount(command, 0);
-    // Expunging \Deleted messages on CLOSE comes with EXPUNGE.
-    session.selected = null;
-    session.state = 'authenticated';
-    session.reply(command, 'OK', 'CLOSE completed');
-  },
-};

@@ -1,4 +1,5 @@
 import { ImapParseError } from '../codec/values.ts';
+import { reportChanges } from '../refresh.ts';
 import type { CommandHandler } from '../session.ts';
 import { argumentCount } from './args.ts';
 
@@ -13,11 +14,13 @@ export const CAPABILITY: CommandHandler = {
   },
 };
 
+/** NOOP (and CHECK): also the moment to report what changed in the selected folder. */
 export const NOOP: CommandHandler = {
   states: ANY,
   async run(session, command) {
     argumentCount(command, 0);
-    session.reply(command, 'OK', 'NOOP completed');
+    await reportChanges(session);
+    session.reply(command, 'OK', `${command.name} completed`);
   },
 };
 

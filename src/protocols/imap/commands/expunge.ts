@@ -1,0 +1,96 @@
+import { MissiveError } from '../../../core/errors.ts';
+import { copyEntries, expungeEntries, imapFolder } from '../../../services/imap/imap-folders.ts';
+import type { ImapCommand } from '../codec/values.ts';
+import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import type { CommandHandler, ImapSession } from '../session.ts';
+import { argumentCount, astring, atom } from './args.ts';
+
+/** EXPUNGE (all \\Deleted) and UID EXPUNGE set (RFC 4315: only those of the set). */
+export const EXPUNGE: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    const byUid = command.name === 'UID EXPUNGE';
+    argumentCount(command, byUid ? 1 : 0);
+    const selection = session.selected!;
+    if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
+    const limit = byUid ? new Set(selectFromSet(parseSequenceSet(atom(command, 0, 'a UID set'), command.tag), selection.uids, selection.uids.at(-1) ?? 0)) : null;
+    const doomed = selection.uids.filter((uid) => (selection.flags.get(uid) ?? []).includes('\\Deleted') && (!limit || limit.has(uid)));
+    if (!(await removeAndReport(session, command, doomed))) return;
+    session.reply(command, 'OK', `${command.name} completed`);
+  },
+};
+
+/** MOVE / UID MOVE and COPY / UID COPY to another folder of the same mailbox, with COPYUID. */
+export const COPY: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    argumentCount(command, 2);
+    const selection = session.selected!;
+    const byUid = command.name.startsWith('UID ');
+    const move = command.name.endsWith('MOVE');
+    const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
+    const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const path = astring(command, 1, 'a folder');
+    const target = await imapFolder(session.ctx, session.userId!, path).catch(() => null);
+    if (!target) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');
+    if (move && selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
+    let result;
+    try {
+      result = await copyEntries(session.ctx, session.userId!, selection.folder, target, uids, move);
+    } catch (error) {
+      if (error instanceof MissiveError && (error.code === 'forbidden' || error.code === 'invalid_argument')) return session.reply(command, 'NO', error.message, error.code === 'forbidden' ? 'NOPERM' : 'CANNOT');
+      throw error;
+    }
+    const copyUid = result.source.length > 0 ? `COPYUID ${result.uidValidity} ${result.source.join(',')} ${result.target.join(',')}` : undefined;
+    if (move) {
+      if (copyUid) session.write(Buffer.from(`* OK [${copyUid}] Moved\r\n`));
+      report(session, result.source);
+      return session.reply(command, 'OK', `${command.name} completed`);
+    }
+    session.reply(command, 'OK', `${command.name} completed`, copyUid);
+  },
+};
+
+/** CLOSE: \\Deleted messages go silently (when writable), then the folder is left. */
+export const CLOSE: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    argumentCount(command, 0);
+    const selection = session.selected!;
+    if (!selection.readOnly) {
+      const doomed = selection.uids.filter((uid) => (selection.flags.get(uid) ?? []).includes('\\Deleted'));
+      await expungeEntries(session.ctx, session.userId!, selection.folder, doomed).catch((error: unknown) => {
+        if (!(error instanceof MissiveError && error.code === 'forbidden')) throw error;
+      });
+    }
+    session.selected = null;
+    session.state = 'authenticated';
+    session.reply(command, 'OK', 'CLOSE completed');
+  },
+};
+
+async function removeAndReport(session: ImapSession, command: ImapCommand, uids: number[]): Promise<boolean> {
+  try {
+    report(session, await expungeEntries(session.ctx, session.userId!, session.selected!.folder, uids));
+    return true;
+  } catch (error) {
+    if (error instanceof MissiveError && error.code === 'forbidden') {
+      session.reply(command, 'NO', error.message, 'NOPERM');
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** `* n EXPUNGE` for each UID gone, highest sequence first so that each number holds when read. */
+function report(session: ImapSession, removed: readonly number[]): void {
+  const selection = session.selected!;
+  const gone = new Set(removed);
+  for (let index = selection.uids.length - 1; index >= 0; index--) {
+    const uid = selection.uids[index]!;
+    if (!gone.has(uid)) continue;
+    selection.uids.splice(index, 1);
+    selection.flags.delete(uid);
+    session.untagged(index + 1, { atom: 'EXPUNGE' });
+  }
+}

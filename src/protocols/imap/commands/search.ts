@@ -1,0 +1,206 @@
+import { foldForSearch } from '../../../core/search-text.ts';
+import type { MessageIndex } from '../../../services/deposit/message-index.ts';
+import { ImapParseError, type ImapCommand, type ImapValue } from '../codec/values.ts';
+import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import type { CommandHandler, ImapSession } from '../session.ts';
+
+type Candidate = { seq: number; uid: number; flags: string[]; internalDate: number; size: number; index: MessageIndex; text: string };
+type Test = (candidate: Candidate) => boolean;
+
+const FLAG_KEYS: Record<string, [string, boolean]> = {
+  ANSWERED: ['\\Answered', true], UNANSWERED: ['\\Answered', false],
+  DELETED: ['\\Deleted', true], UNDELETED: ['\\Deleted', false],
+  DRAFT: ['\\Draft', true], UNDRAFT: ['\\Draft', false],
+  FLAGGED: ['\\Flagged', true], UNFLAGGED: ['\\Flagged', false],
+  SEEN: ['\\Seen', true], UNSEEN: ['\\Seen', false], NEW: ['\\Seen', false],
+};
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY = 86_400_000;
+
+/**
+ * SEARCH and UID SEARCH over the selected folder: flags, dates, sizes, sequence and UID sets,
+ * NOT, OR, parenthesised groups, and text keys (FROM, TO, CC, BCC, SUBJECT, HEADER, BODY, TEXT)
+ * matched without case or accents against what deposit indexed (addresses, subject, attachment
+ * names and the start of the text).
+ */
+export const SEARCH: CommandHandler = {
+  states: ['selected'],
+  async run(session, command) {
+    const byUid = command.name === 'UID SEARCH';
+    let args = command.args;
+    if (args[0]?.type === 'atom' && args[0].value.toUpperCase() === 'CHARSET') {
+      const charset = args[1]?.type === 'atom' ? args[1].value.toUpperCase() : args[1]?.type === 'string' ? args[1].value.toString('latin1').toUpperCase() : '';
+      if (charset !== 'UTF-8' && charset !== 'US-ASCII') return session.reply(command, 'NO', 'only UTF-8 and US-ASCII', 'BADCHARSET (UTF-8 US-ASCII)');
+      args = args.slice(2);
+    }
+    if (args.length === 0) throw new ImapParseError('SEARCH needs at least one key', command.tag);
+    const candidates = await loadCandidates(session);
+    const reader = { values: args, at: 0 };
+    const tests: Test[] = [];
+    while (reader.at < reader.values.length) tests.push(parseKey(reader, command, session, candidates));
+    const found = candidates.filter((candidate) => tests.every((test) => test(candidate))).map((candidate) => (byUid ? candidate.uid : candidate.seq));
+    session.untagged({ atom: 'SEARCH' }, ...found);
+    session.reply(command, 'OK', `${command.name} completed`);
+  },
+};
+
+async function loadCandidates(session: ImapSession): Promise<Candidate[]> {
+  const selection = session.selected!;
+  const rows = await session.ctx.sql.read
+    .selectFrom('mailbox_entry as e')
+    .innerJoin('message as m', 'm.id', 'e.message_id')
+    .select(['e.uid', 'e.flags', 'e.internal_date', 'm.size', 'm.index_json', 'm.search_text'])
+    .where('e.folder_id', '=', selection.folder.folderId)
+    .execute();
+  const byUid = new Map(rows.map((row) => [Number(row.uid), row]));
+  return selection.uids.flatMap((uid, index) => {
+    const row = byUid.get(uid);
+    if (!row || !row.index_json) return [];
+    return [{ seq: index + 1, uid, flags: row.flags.split(' ').filter(Boolean), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
+  });
+}
+
+type Reader = { values: readonly ImapValue[]; at: number };
+
+function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, candidates: readonly Candidate[]): Test {
+  const value = reader.values[reader.at++];
+  if (!value) throw new ImapParseError('a search key is missing', command.tag);
+  if (value.type === 'list') {
+    const inner = { values: value.items, at: 0 };
+    const tests: Test[] = [];
+    while (inner.at < inner.values.length) tests.push(parseKey(inner, command, session, candidates));
+    return (candidate) => tests.every((test) => test(candidate));
+  }
+  if (value.type !== 'atom') throw new ImapParseError('a search key is an atom', command.tag);
+  const key = value.value.toUpperCase();
+  const text = () => foldForSearch(stringArg(reader, command));
+  const number = () => {
+    const raw = stringArg(reader, command);
+    if (!/^\d{1,12}$/.test(raw)) throw new ImapParseError(`${key} needs a number`, command.tag);
+    return Number(raw);
+  };
+  if (FLAG_KEYS[key]) {
+    const [flag, wanted] = FLAG_KEYS[key];
+    return (candidate) => candidate.flags.includes(flag) === wanted;
+  }
+  switch (key) {
+    case 'ALL':
+      return () => true;
+    case 'OLD':
+      return () => true;
+    case 'RECENT':
+      return () => false;
+    case 'KEYWORD': {
+      const flag = stringArg(reader, command);
+      return (candidate) => candidate.flags.includes(flag);
+    }
+    case 'UNKEYWORD': {
+      const flag = stringArg(reader, command);
+      return (candidate) => !candidate.flags.includes(flag);
+    }
+    case 'FROM':
+    case 'TO':
+    case 'CC':
+    case 'BCC': {
+      const needle = text();
+      const field = key === 'FROM' ? 'from' : key === 'TO' ? 'to' : key === 'CC' ? 'cc' : null;
+      return (candidate) => field !== null && candidate.index[field].some((person) => foldForSearch(`${person.name} ${person.address}`).includes(needle));
+    }
+    case 'SUBJECT': {
+      const needle = text();
+      return (candidate) => foldForSearch(candidate.index.subject ?? '').includes(needle);
+    }
+    case 'HEADER': {
+      const name = stringArg(reader, command).toLowerCase();
+      const needle = text();
+      return (candidate) => foldForSearch(headerOf(candidate.index, name)).includes(needle);
+    }
+    case 'BODY':
+    case 'TEXT': {
+      const needle = text();
+      return (candidate) => candidate.text.includes(needle);
+    }
+    case 'BEFORE':
+    case 'ON':
+    case 'SINCE':
+    case 'SENTBEFORE':
+    case 'SENTON':
+    case 'SENTSINCE': {
+      const day = dateArg(reader, command);
+      const sent = key.startsWith('SENT');
+      const relation = key.replace('SENT', '');
+      return (candidate) => {
+        const at = sent ? candidate.index.date : candidate.internalDate;
+        if (at === null) return false;
+        if (relation === 'BEFORE') return at < day;
+        if (relation === 'ON') return at >= day && at < day + DAY;
+        return at >= day;
+      };
+    }
+    case 'LARGER': {
+      const size = number();
+      return (candidate) => candidate.size > size;
+    }
+    case 'SMALLER': {
+      const size = number();
+      return (candidate) => candidate.size < size;
+    }
+    case 'UID': {
+      const set = parseSequenceSet(stringArg(reader, command), command.tag);
+      const uids = new Set(selectFromSet(set, candidates.map((candidate) => candidate.uid), session.selected!.uids.at(-1) ?? 0));
+      return (candidate) => uids.has(candidate.uid);
+    }
+    case 'NOT': {
+      const inner = parseKey(reader, command, session, candidates);
+      return (candidate) => !inner(candidate);
+    }
+    case 'OR': {
+      const left = parseKey(reader, command, session, candidates);
+      const right = parseKey(reader, command, session, candidates);
+      return (candidate) => left(candidate) || right(candidate);
+    }
+    default: {
+      if (/^[\d*:,]+$/.test(key)) {
+        const set = parseSequenceSet(key, command.tag);
+        const seqs = new Set(selectFromSet(set, candidates.map((candidate) => candidate.seq), session.selected!.uids.length));
+        return (candidate) => seqs.has(candidate.seq);
+      }
+      throw new ImapParseError(`unknown search key ${value.value.slice(0, 30)}`, command.tag);
+    }
+  }
+}
+
+function stringArg(reader: Reader, command: ImapCommand): string {
+  const value = reader.values[reader.at++];
+  if (!value || value.type === 'list' || (value.type === 'atom' && value.section)) throw new ImapParseError('a search key is missing its argument', command.tag);
+  return value.type === 'atom' ? value.value : value.value.toString('utf8');
+}
+
+/** `1-Feb-1994` as the UTC midnight starting that day. */
+function dateArg(reader: Reader, command: ImapCommand): number {
+  const raw = stringArg(reader, command);
+  const match = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(raw);
+  const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
+  if (!match || month < 0) throw new ImapParseError(`not a date: ${raw.slice(0, 20)} (like 1-Feb-2026)`, command.tag);
+  return Date.UTC(Number(match[3]), month, Number(match[1]));
+}
+
+function headerOf(index: MessageIndex, name: string): string {
+  const people = (list: MessageIndex['from']) => list.map((person) => `${person.name} <${person.address}>`).join(', ');
+  switch (name) {
+    case 'from':
+      return people(index.from);
+    case 'to':
+      return people(index.to);
+    case 'cc':
+      return people(index.cc);
+    case 'subject':
+      return index.subject ?? '';
+    case 'message-id':
+      return index.messageId ?? '';
+    case 'in-reply-to':
+      return index.inReplyTo ?? '';
+    default:
+      return '';
+  }
+}

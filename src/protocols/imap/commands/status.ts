@@ -1,0 +1,36 @@
+import { MissiveError } from '../../../core/errors.ts';
+import { folderSnapshot, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { ImapParseError } from '../codec/values.ts';
+import type { CommandHandler } from '../session.ts';
+import { argumentCount, astring, list } from './args.ts';
+
+const ITEMS = new Set(['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'RECENT', 'SIZE', 'HIGHESTMODSEQ', 'DELETED']);
+
+/** STATUS folder (items): counters of a folder without selecting it. */
+export const STATUS: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    argumentCount(command, 2);
+    const path = astring(command, 0, 'a folder');
+    const wanted = list(command, 1, 'status items').map((item) => (item.type === 'atom' ? item.value.toUpperCase() : ''));
+    for (const item of wanted) if (!ITEMS.has(item)) throw new ImapParseError(`unknown status item ${item.slice(0, 20) || '(not an atom)'}`, command.tag);
+    const folder = await imapFolder(session.ctx, session.userId!, path).catch((error: unknown) => {
+      if (error instanceof MissiveError && error.code === 'not_found') return null;
+      throw error;
+    });
+    if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
+    const snapshot = await folderSnapshot(session.ctx, folder.folderId);
+    const values: Record<string, number> = {
+      MESSAGES: snapshot.entries.length,
+      UIDNEXT: snapshot.uidNext,
+      UIDVALIDITY: snapshot.uidValidity,
+      UNSEEN: snapshot.entries.filter((entry) => !entry.flags.includes('\\Seen')).length,
+      RECENT: 0,
+      SIZE: snapshot.entries.reduce((sum, entry) => sum + entry.size, 0),
+      HIGHESTMODSEQ: snapshot.highestModseq,
+      DELETED: snapshot.entries.filter((entry) => entry.flags.includes('\\Deleted')).length,
+    };
+    session.untagged({ atom: 'STATUS' }, folder.path, wanted.flatMap((item) => [{ atom: item }, values[item]!]));
+    session.reply(command, 'OK', 'STATUS completed');
+  },
+};
