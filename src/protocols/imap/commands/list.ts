@@ -10,15 +10,23 @@ import { argumentCount, astring } from './args.ts';
 export const LIST: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    argumentCount(command, 2);
-    const reference = astring(command, 0, 'a reference');
-    const pattern = astring(command, 1, 'a pattern');
+    // LIST-EXTENDED (RFC 5258): optional selection options first, RETURN options last; the
+    // special use of each folder is always returned, so both are read and set aside.
+    const first = command.args[0]?.type === 'list' ? 1 : 0;
+    const returns = command.args.findIndex((value, index) => index > first && value.type === 'atom' && value.value.toUpperCase() === 'RETURN');
+    const end = returns === -1 ? command.args.length : returns;
+    if (end - first !== 2) argumentCount(command, 2);
+    const reference = astring(command, first, 'a reference');
+    const patternValue = command.args[first + 1]!;
+    const patterns = patternValue.type === 'list' ? patternValue.items.map((_, index) => astring({ ...command, args: patternValue.items }, index, 'a pattern')) : [astring(command, first + 1, 'a pattern')];
+    const pattern = patterns[0] ?? '';
     const answer = command.name === 'LSUB' ? 'LSUB' : 'LIST';
     if (pattern === '') {
       session.untagged({ atom: answer }, [{ atom: '\\Noselect' }], '/', '');
       return session.reply(command, 'OK', `${answer} completed`);
     }
-    const matcher = patternMatcher(`${reference}${pattern}`);
+    const matchers = patterns.map((one) => patternMatcher(`${reference}${one}`));
+    const matcher = (path: string) => matchers.some((match) => match(path));
     const folders = await imapFolders(session.ctx, session.userId!);
     const parents = new Set<string>();
     for (const folder of folders) {

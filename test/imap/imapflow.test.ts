@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { ImapFlow } from 'imapflow';
+import { startImap } from '../../src/protocols/imap/imap-server.ts';
+import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
+import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
+import { engineTest } from '../support/engines.ts';
+import { DOMAIN, rawMessage, seedSmallOperator, send, settles } from '../support/fixtures.ts';
+
+engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch envelopes and sources, search, flag, move, and IDLE woken by a delivery', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imapflow');
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Premier', body: 'Texte du premier.' }));
+  await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Second' }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
+  await client.connect();
+  t.after(() => client.logout().catch(() => undefined));
+
+  const folders = await client.list();
+  const byPath = new Map(folders.map((folder) => [folder.path, folder]));
+  assert.equal(byPath.get('Sent')?.specialUse, '\\Sent');
+  assert.ok(byPath.has('INBOX'));
+
+  const lock = await client.getMailboxLock('INBOX');
+  try {
+    assert.equal((client.mailbox as { exists: number }).exists, 2);
+    const envelopes = [];
+    for await (const message of client.fetch('1:*', { uid: true, flags: true, envelope: true, size: true })) envelopes.push(message);
+    assert.deepEqual(envelopes.map((message) => message.envelope?.subject), ['Premier', 'Second']);
+    assert.equal(envelopes[1]?.envelope?.from?.[0]?.address, `sbernard@${DOMAIN}`);
+    const first = await client.fetchOne('1', { source: true, bodyStructure: true });
+    assert.match(first.source!.toString(), /Texte du premier\./);
+    assert.equal(first.bodyStructure?.type, 'text/plain');
+    const found = await client.search({ subject: 'second' });
+    assert.deepEqual(found, [2]);
+    await client.messageFlagsAdd('2', ['\\Flagged']);
+    const flagged = await client.fetchOne('2', { flags: true });
+    assert.ok(flagged.flags?.has('\\Flagged'));
+    const moved = await client.messageMove('2', 'Archive');
+    assert.ok(moved);
+    assert.equal((client.mailbox as { exists: number }).exists, 1);
+
+    // IDLE: a delivery wakes the client with the new count, no polling on either side.
+    const arrived = new Promise<number>((resolve) => client.on('exists', (data: { count: number }) => resolve(data.count)));
+    const idle = client.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Pendant IDLE' }));
+    assert.equal(await settles(arrived, 'the EXISTS during IDLE', 15_000), 2);
+    void idle;
+  } finally {
+    lock.release();
+  }
+});
