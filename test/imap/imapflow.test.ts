@@ -31,13 +31,14 @@ engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch en
     assert.deepEqual(envelopes.map((message) => message.envelope?.subject), ['Premier', 'Second']);
     assert.equal(envelopes[1]?.envelope?.from?.[0]?.address, `sbernard@${DOMAIN}`);
     const first = await client.fetchOne('1', { source: true, bodyStructure: true });
+    assert.ok(first, 'message 1 fetched');
     assert.match(first.source!.toString(), /Texte du premier\./);
     assert.equal(first.bodyStructure?.type, 'text/plain');
     const found = await client.search({ subject: 'second' });
     assert.deepEqual(found, [2]);
     await client.messageFlagsAdd('2', ['\\Flagged']);
     const flagged = await client.fetchOne('2', { flags: true });
-    assert.ok(flagged.flags?.has('\\Flagged'));
+    assert.ok(flagged && flagged.flags?.has('\\Flagged'));
     const moved = await client.messageMove('2', 'Archive');
     assert.ok(moved);
     assert.equal((client.mailbox as { exists: number }).exists, 1);
