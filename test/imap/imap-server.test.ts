@@ -63,6 +63,9 @@ except imaplib.IMAP4.readonly:
 typ, data = m.store("1", "+FLAGS", "(\\Seen)")
 out["sharedStore"] = [typ, data[0].decode() if data and data[0] else ""]
 m.untagged_responses.pop("READ-ONLY", None)
+typ, data = m.append('"Shared/cardiologie@demo.mssante.test/INBOX"', None, None, b"From: khaddad@demo.mssante.test\r\nSubject: x\r\n\r\ny\r\n")
+out["sharedAppend"] = [typ, data[0].decode() if data and data[0] else ""]
+m.untagged_responses.pop("READ-ONLY", None)
 try:
     m._simple_command("FETCH", "1", "(BODY[TEXT")
 except imaplib.IMAP4.error as e:
@@ -71,7 +74,7 @@ m.logout()
 print(json.dumps(out))
 `;
 
-engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetches envelopes, header fields, whole bodies (an opening, proven) and partial parts, stores flags; a read-only shared mailbox refuses STORE; LOGIN only after TLS', async (t, rt) => {
+engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetches envelopes, header fields, whole bodies (an opening, proven) and partial parts, stores flags; a read-only shared mailbox refuses STORE and APPEND; LOGIN only after TLS', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
@@ -109,6 +112,7 @@ engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetc
   // Read-only member of the shared mailbox: selected READ-ONLY, STORE refused.
   assert.equal(out.sharedSelect, 'READ-ONLY');
   assert.equal((out.sharedStore as string[])[0], 'NO');
+  assert.deepEqual(out.sharedAppend, ['NO', `[NOPERM] user:khaddad may not add messages to this mailbox`]);
   assert.match(String(out.garbage), /BAD .*a space or "\]" in a section/);
 });
 

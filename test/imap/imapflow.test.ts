@@ -6,7 +6,7 @@ import { createAppPassword } from '../../src/services/identity/app-passwords.ts'
 import { engineTest } from '../support/engines.ts';
 import { DOMAIN, rawMessage, seedSmallOperator, send, settles } from '../support/fixtures.ts';
 
-engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch envelopes and sources, search, flag, move, and IDLE woken by a delivery', async (t, rt) => {
+engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch envelopes and sources, search, flag, move, append a draft, and IDLE woken by a delivery', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imapflow');
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Premier', body: 'Texte du premier.' }));
@@ -42,6 +42,17 @@ engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch en
     const moved = await client.messageMove('2', 'Archive');
     assert.ok(moved);
     assert.equal((client.mailbox as { exists: number }).exists, 1);
+
+    // APPEND: a draft saved by the client is filed (APPENDUID), sent to no one, proven nowhere.
+    const draft = rawMessage({ from: `khaddad@${DOMAIN}`, to: [`emartin@${DOMAIN}`], subject: 'Brouillon de réponse' });
+    const appended = await client.append('Drafts', draft, ['\\Draft', '\\Seen']);
+    assert.equal(appended && appended.uid, 1);
+    const drafts = await client.status('Drafts', { messages: true });
+    assert.equal(drafts.messages, 1);
+    const filed = await rt.ctx.sql.read.selectFrom('message').select(['id', 'sender']).where('subject', '=', 'Brouillon de réponse').executeTakeFirstOrThrow();
+    assert.equal(filed.sender, `khaddad@${DOMAIN}`);
+    assert.equal((await rt.ctx.sql.read.selectFrom('recipient').select('address').where('message_id', '=', filed.id).execute()).length, 0, 'an APPEND sends nothing');
+    assert.equal((await rt.ctx.sql.read.selectFrom('proof_event').select('id').where('message_id', '=', filed.id).execute()).length, 0);
 
     // IDLE: a delivery wakes the client with the new count, no polling on either side.
     const arrived = new Promise<number>((resolve) => client.on('exists', (data: { count: number }) => resolve(data.count)));

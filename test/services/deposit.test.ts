@@ -58,6 +58,7 @@ engineTest('deposit then open: content byte-exact, entries, recipients, proofs a
     ],
     queued: [],
     sentUid: 1,
+    filedUid: null,
   });
   assert.match(result.messageId, /^msg_[a-z2-7]{20}$/);
   for (const reader of ['sbernard', 'khaddad', 'emartin']) assert.deepEqual(await stored(rt, reader, result.messageId), raw, reader);

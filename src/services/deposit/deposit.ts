@@ -1,13 +1,13 @@
 import { addressKeyOrNull, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { foldForSearch } from '../../core/search-text.ts';
-import { describePrincipal, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
+import { describePrincipal, mayAct, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newId } from '../../store/ids.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
-import type { MailboxRow } from '../../store/repositories/accounts.ts';
+import { membership, type MailboxRow } from '../../store/repositories/accounts.ts';
 import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
 import type { OutboundQueueTable } from '../../store/schema.ts';
 import { nudgeOutbound } from '../outbound/outbound-signal.ts';
@@ -29,6 +29,11 @@ export type DepositRequest = {
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** CRLF only and lines of at most 998 octets, or the message is refused (mail from other operators). */
   strictLines?: boolean;
+  /**
+   * IMAP APPEND: the message is filed in this folder of a mailbox the principal manages, and
+   * sent to no one (no recipients, no proof events: nothing was exchanged).
+   */
+  fileInto?: { mailboxId: string; folder: string; flags: readonly string[] };
 };
 
 export type DepositResult = {
@@ -41,6 +46,8 @@ export type DepositResult = {
   /** Recipients on other operators, queued for delivery. */
   queued: string[];
   sentUid: number | null;
+  /** The UID an APPEND got in its folder. */
+  filedUid: number | null;
 };
 
 /**
@@ -60,8 +67,10 @@ export async function deposit(ctx: ServiceContext, request: DepositRequest): Pro
 
 async function depositChecked(ctx: ServiceContext, request: DepositRequest): Promise<DepositResult> {
   const now = ctx.clock();
-  const { senderText, senderMailbox } = await checkSender(ctx, request);
-  const fromEnvelope = request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
+  const filing = request.fileInto ?? null;
+  if (filing) await checkFiling(ctx, request.principal, filing.mailboxId);
+  const { senderText: envelopeSender, senderMailbox } = filing ? { senderText: '', senderMailbox: null } : await checkSender(ctx, request);
+  const fromEnvelope = !filing && request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
 
   const messageId = newId('msg');
   const blobKey = newBlobKey(new Date(now));
@@ -77,27 +86,28 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       inlineContentBytes: ctx.limits.inlineContentBytes,
       // A Message-ID Missive adds names the sender's own domain when it is one of ours.
       strictLines: request.strictLines,
-      messageIdDomain: senderMailbox ? senderText.slice(senderText.lastIndexOf('@') + 1) : ([...ctx.localDomains][0] ?? 'missive.invalid'),
+      messageIdDomain: senderMailbox ? envelopeSender.slice(envelopeSender.lastIndexOf('@') + 1) : ([...ctx.localDomains][0] ?? 'missive.invalid'),
     },
     request.source,
   );
   try {
-    const recipients = fromEnvelope ?? (await resolveRecipients(ctx, ctx.sql.read, stored.headerRecipients));
+    // A filed message is listed under the author its header names.
+    const senderText = filing ? (stored.index.from[0]?.address ?? '') : envelopeSender;
+    const recipients = filing ? [] : (fromEnvelope ?? (await resolveRecipients(ctx, ctx.sql.read, stored.headerRecipients)));
     // Only our own senders' mail leaves for another operator: never a relay for a third party.
     const remote = recipients.filter((recipient) => recipient.mailbox === null);
     if (remote.length > 0 && !senderMailbox) {
       throw new MissiveError('forbidden', `relay access denied: mail from ${senderText || 'the null sender'} cannot leave for ${remote[0]!.address}`);
     }
-    if (request.envelope.from !== '') checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
+    if (!filing && request.envelope.from !== '') checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
     const local = recipients.filter((recipient): recipient is ResolvedRecipient & { mailbox: MailboxRow } => recipient.mailbox !== null);
     const actor = describePrincipal(request.principal);
     const base = { messageId, messageIdHeader: stored.messageIdHeader, contentDigest: stored.digest, actor, channel: request.channel, at: now };
-    const events: ProofEvent[] = [
-      { ...base, type: 'submitted', recipient: null },
-      ...local.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address })),
-    ];
-    // The Inbox of each local recipient, then the Sent folder of a local sender.
-    const targets: EntryTarget[] = local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
+    const events: ProofEvent[] = filing
+      ? []
+      : [{ ...base, type: 'submitted', recipient: null }, ...local.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address }))];
+    // The Inbox of each local recipient, then the Sent folder of a local sender; or the folder an APPEND names.
+    const targets: EntryTarget[] = filing ? [{ mailboxId: filing.mailboxId, folder: { name: filing.folder }, flags: [...filing.flags], required: true }] : local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
     if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {
@@ -134,11 +144,12 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       targets,
       events: events.map(proofEventRow),
       outbound: queueRows(ctx, { messageId, sender: senderText, recipients: remote, now }),
-      audit: auditRow({ at: now, actor, action: 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
+      audit: auditRow({ at: now, actor, action: filing ? 'append' : 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
     });
     for (const recipient of local) ctx.changes.publish({ mailboxId: recipient.mailbox.id, kind: 'arrived', folder: 'INBOX', messageId });
     if (senderMailbox) ctx.changes.publish({ mailboxId: senderMailbox.id, kind: 'arrived', messageId });
     if (remote.length > 0) nudgeOutbound(ctx);
+    if (filing) ctx.changes.publish({ mailboxId: filing.mailboxId, kind: 'changed', folder: filing.folder, messageId });
     return {
       messageId,
       messageIdHeader: stored.messageIdHeader,
@@ -147,6 +158,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       recipients: local.map((recipient, index) => ({ address: recipient.address, mailboxId: recipient.mailbox.id, uid: uids[index]! })),
       queued: remote.map((recipient) => recipient.address),
       sentUid: senderMailbox ? (uids[local.length] ?? null) : null,
+      filedUid: filing ? (uids[0] ?? null) : null,
     };
   } catch (error) {
     // The commit may have happened even though we were told otherwise (a connection lost during
@@ -171,6 +183,12 @@ async function checkSender(ctx: ServiceContext, request: DepositRequest): Promis
   const sender = parseAddress(request.envelope.from);
   const senderText = `${sender.local}@${sender.domain}`;
   return { senderText, senderMailbox: await authorizeSender(ctx, ctx.sql.read, request.principal, senderText) };
+}
+
+/** Filing into a mailbox (APPEND) changes what every member sees: the manage right. */
+async function checkFiling(ctx: ServiceContext, principal: Principal, mailboxId: string): Promise<void> {
+  const member = principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailboxId) : undefined;
+  if (!mayAct(principal, mailboxId, 'manage', member)) throw new MissiveError('forbidden', `${describePrincipal(principal)} may not add messages to this mailbox`);
 }
 
 function queueRows(ctx: ServiceContext, deposit: { messageId: string; sender: string; recipients: readonly ResolvedRecipient[]; now: number }): OutboundQueueTable[] {

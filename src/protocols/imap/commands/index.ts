@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../session.ts';
+import { APPEND } from './append.ts';
 import { CLOSE, COPY, EXPUNGE } from './expunge.ts';
 import { FETCH } from './fetch.ts';
 import { IDLE } from './idle.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'UID SEARCH': SEARCH,
   STORE,
   'UID STORE': STORE,
+  APPEND,
   CLOSE,
   EXPUNGE,
   'UID EXPUNGE': EXPUNGE,
