@@ -48,7 +48,7 @@ engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch en
     const appended = await client.append('Drafts', draft, ['\\Draft', '\\Seen']);
     assert.equal(appended && appended.uid, 1);
     const drafts = await client.status('Drafts', { messages: true });
-    assert.equal(drafts.messages, 1);
+    assert.equal(drafts && drafts.messages, 1);
     const filed = await rt.ctx.sql.read.selectFrom('message').select(['id', 'sender']).where('subject', '=', 'Brouillon de réponse').executeTakeFirstOrThrow();
     assert.equal(filed.sender, `khaddad@${DOMAIN}`);
     assert.equal((await rt.ctx.sql.read.selectFrom('recipient').select('address').where('message_id', '=', filed.id).execute()).length, 0, 'an APPEND sends nothing');

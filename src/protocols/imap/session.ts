@@ -67,7 +67,7 @@ export class ImapSession {
     const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'STATUS=SIZE'];
     if (this.state === 'not-authenticated') {
       if (!this.#secure) base.push('STARTTLS');
-      if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN');
+      if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN', 'AUTH=XOAUTH2', 'AUTH=OAUTHBEARER');
       else base.push('LOGINDISABLED');
     }
     return base;

@@ -1,4 +1,5 @@
 import SASL from 'smtp-server/lib/sasl.js';
+import { parseBearerMessage } from '../../core/sasl-bearer.ts';
 
 type Connection = {
   _server: { onAuth: (auth: { method: string; username: string; accessToken: string }, session: unknown, callback: (error: (Error & { responseCode?: number }) | null, response?: { user?: unknown; data?: object }) => void) => void };
@@ -10,9 +11,8 @@ type Callback = () => void;
 
 /**
  * SASL OAUTHBEARER (RFC 7628), which smtp-server lacks while it has XOAUTH2: mechanisms are
- * looked up by name on its SASL table, so this adds one entry there. The client's message is a
- * GS2 header (`n,a=user,`) then `key=value` pairs separated by ^A, among them `auth=Bearer
- * <token>`; the token then goes to the same onAuth as XOAUTH2. A refusal is the RFC's: a 334
+ * looked up by name on its SASL table, so this adds one entry there. The client's message
+ * (read by core/sasl-bearer.ts) gives its token to the same onAuth as XOAUTH2. A refusal is the RFC's: a 334
  * with a JSON error, the client's ^A, then 535.
  */
 export function enableOauthBearer(): void {
@@ -40,17 +40,12 @@ function oauthBearerToken(this: Connection, raw: string, callback: Callback): vo
     this.send(501, 'Authentication aborted');
     return callback();
   }
-  const message = Buffer.from(text, 'base64').toString('utf8');
-  const [header = '', ...pairs] = message.split('\x01');
-  const gs2 = /^[ny],(?:a=([^,]*))?,$/.exec(header);
-  const bearer = pairs.map((pair) => /^auth=Bearer +(\S+)$/i.exec(pair)?.[1]).find(Boolean);
-  if (!gs2 || !bearer || /[\x00-\x1f\x7f]/.test(gs2[1] ?? '')) {
+  const parsed = parseBearerMessage('OAUTHBEARER', Buffer.from(text, 'base64').toString('utf8'));
+  if (!parsed) {
     this.send(501, 'Error: invalid OAUTHBEARER message');
     return callback();
   }
-  // RFC 5801 escapes in the authorization identity.
-  const username = (gs2[1] ?? '').replace(/=2C/g, ',').replace(/=3D/g, '=');
-  this._server.onAuth({ method: 'OAUTHBEARER', username, accessToken: bearer }, this.session, (error, response) => {
+  this._server.onAuth({ method: 'OAUTHBEARER', username: parsed.user ?? '', accessToken: parsed.token }, this.session, (error, response) => {
     if (error) {
       this.send(error.responseCode ?? 535, error.message);
       return callback();

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
+import { startImap } from '../../src/protocols/imap/imap-server.ts';
+import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
+import { issueAccessToken } from '../../src/services/identity/access-tokens.ts';
+import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
+import { engineTest } from '../support/engines.ts';
+import { DOMAIN, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
+
+const exec = promisify(execFile);
+
+engineTest('IMAP clients: curl lists and fetches over STARTTLS; imapflow logs in with a bearer token (SASL), a forged token is refused', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'curl');
+  const { token } = await issueAccessToken(rt.ctx, 'khaddad', { label: 'imapflow' });
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Pour curl', body: 'Lu par curl.' }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const ca = path.join(rt.config.dataDir, 'tls', 'ca.crt');
+  const curl = (url: string) => exec('curl', ['--silent', '--show-error', '--ssl-reqd', '--cacert', ca, '--resolve', `localhost:${imap.port}:127.0.0.1`, '--user', `khaddad:${secret}`, url]);
+
+  const listing = await curl(`imap://localhost:${imap.port}/`);
+  assert.match(listing.stdout, /\* LIST \(\\HasNoChildren\) "\/" "INBOX"/);
+  const message = await curl(`imap://localhost:${imap.port}/INBOX;UID=1`);
+  assert.match(message.stdout, /Subject: Pour curl/);
+  assert.match(message.stdout, /Lu par curl\./);
+
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: token }, logger: false });
+  await client.connect();
+  const status = await client.status('INBOX', { messages: true });
+  assert.equal(status && status.messages, 1);
+  await client.logout();
+  const forged = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: `mst_${'A'.repeat(43)}` }, logger: false });
+  await assert.rejects(forged.connect());
+  forged.close();
+});
