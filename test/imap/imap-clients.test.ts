@@ -38,3 +38,33 @@ engineTest('IMAP clients: curl lists and fetches over STARTTLS; imapflow logs in
   await assert.rejects(forged.connect());
   forged.close();
 });
+
+engineTest('IMAP folders with imapflow: create, rename, delete an own folder; standard folders stay; a non-empty folder is not deleted; a read-only shared mailbox gets no folder', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { grantMember } = await import('../../src/services/accounts.ts');
+  await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imapflow');
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'À classer' }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.securePort!, secure: true, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
+  await client.connect();
+  t.after(() => client.logout().catch(() => undefined));
+  await client.mailboxCreate('Patients 2026');
+  assert.ok((await client.list()).some((folder) => folder.path === 'Patients 2026'));
+  await client.mailboxRename('Patients 2026', 'Dossiers 2026');
+  const paths = (await client.list()).map((folder) => folder.path);
+  assert.ok(paths.includes('Dossiers 2026') && !paths.includes('Patients 2026'));
+  const lock = await client.getMailboxLock('INBOX');
+  await client.messageCopy('1', 'Dossiers 2026');
+  lock.release();
+  // imapflow keeps the server's words in responseText.
+  const refused = (promise: Promise<unknown>, pattern: RegExp) => assert.rejects(promise, (error: { responseText?: string }) => pattern.test(error.responseText ?? ''));
+  await refused(client.mailboxDelete('Dossiers 2026'), /not empty/);
+  await refused(client.mailboxDelete('Sent'), /standard folder/);
+  await refused(client.mailboxCreate(`Shared/cardiologie@${DOMAIN}/Perso`), /may not change the folders/);
+  await client.mailboxCreate('Vide');
+  await client.mailboxDelete('Vide');
+  assert.ok(!(await client.list()).some((folder) => folder.path === 'Vide'));
+});

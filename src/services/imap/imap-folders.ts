@@ -5,6 +5,7 @@ import { describePrincipal } from '../../core/principal.ts';
 import { findMailbox, foldersOf, membership, membershipsOfUser } from '../../store/repositories/accounts.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
 import { copyEntry, findEntry, removeEntry } from '../../store/repositories/entries.ts';
+import { newId } from '../../store/ids.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The prefix of the other mailboxes a user works in (RFC 2342 shared namespace). */
@@ -163,4 +164,65 @@ export async function copyEntries(ctx: ServiceContext, userId: string, from: Ima
   const folder = await ctx.sql.read.selectFrom('folder').select('uidvalidity').where('id', '=', to.folderId).executeTakeFirstOrThrow();
   ctx.changes.publish({ mailboxId: from.mailboxId, kind: 'changed', folder: from.name });
   return { ...result, uidValidity: Number(folder.uidvalidity) };
+}
+
+const FOLDER_NAME = /^[^\x00-\x1f\x7f/*%"\\]{1,100}$/;
+
+/**
+ * Where a new folder's path points: a name in the personal mailbox or under
+ * `Shared/<address>/`, which the user must manage. One level only (no `/` in names).
+ */
+async function newFolderPlace(ctx: ServiceContext, userId: string, path: string): Promise<{ mailboxId: string; name: string }> {
+  const folders = await imapFolders(ctx, userId);
+  let mailboxId: string | undefined;
+  let name = path;
+  if (path.startsWith(SHARED_PREFIX)) {
+    const rest = path.slice(SHARED_PREFIX.length);
+    const slash = rest.lastIndexOf('/');
+    const address = rest.slice(0, slash);
+    name = rest.slice(slash + 1);
+    mailboxId = folders.find((folder) => folder.mailboxAddress === address)?.mailboxId;
+  } else {
+    mailboxId = folders.find((folder) => !folder.path.startsWith(SHARED_PREFIX))?.mailboxId;
+  }
+  if (!mailboxId) throw new MissiveError('not_found', `no mailbox of yours for ${path}`);
+  if (!FOLDER_NAME.test(name) || name.toUpperCase() === 'INBOX') throw new MissiveError('invalid_argument', 'a folder name is 1 to 100 characters, without / * % " \\ or control characters, and not INBOX');
+  const member = await membership(ctx.sql.read, userId, mailboxId);
+  if (!member?.rights.manage) throw new MissiveError('forbidden', 'you may not change the folders of this mailbox');
+  return { mailboxId, name };
+}
+
+export async function createFolder(ctx: ServiceContext, userId: string, path: string): Promise<void> {
+  const { mailboxId, name } = await newFolderPlace(ctx, userId, path);
+  const now = ctx.clock();
+  await ctx.sql.write(async (trx) => {
+    if (await trx.selectFrom('folder').select('id').where('mailbox_id', '=', mailboxId).where('name', '=', name).executeTakeFirst()) throw new MissiveError('conflict', `${path} already exists`);
+    // A new UIDVALIDITY each time, so that a name used again never reuses old UIDs.
+    const uidvalidity = Math.floor(now / 1000) % 0xffffffff;
+    await trx.insertInto('folder').values({ id: newId('fld'), mailbox_id: mailboxId, name, special_use: null, uidvalidity, uid_next: 1, highest_modseq: 1, created_at: now }).execute();
+    await appendAudit(trx, { at: now, actor: `user:${userId}`, action: 'folder.create', target: mailboxId, result: 'ok', detail: { name } });
+  });
+}
+
+/** DELETE: only a folder of one's own making, and only once it is empty (nothing is lost by a slip). */
+export async function deleteFolder(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
+  await requireManage(ctx, userId, folder);
+  if (folder.specialUse || folder.name === 'INBOX') throw new MissiveError('invalid_argument', `${folder.path} is a standard folder and stays`);
+  await ctx.sql.write(async (trx) => {
+    if (await trx.selectFrom('mailbox_entry').select('uid').where('folder_id', '=', folder.folderId).executeTakeFirst()) throw new MissiveError('conflict', `${folder.path} is not empty: move or delete its messages first`);
+    await trx.deleteFrom('folder').where('id', '=', folder.folderId).execute();
+    await appendAudit(trx, { at: ctx.clock(), actor: `user:${userId}`, action: 'folder.delete', target: folder.mailboxId, result: 'ok', detail: { name: folder.name } });
+  });
+}
+
+/** RENAME within the same mailbox; standard folders keep their names. */
+export async function renameFolder(ctx: ServiceContext, userId: string, folder: ImapFolder, newPath: string): Promise<void> {
+  if (folder.specialUse || folder.name === 'INBOX') throw new MissiveError('invalid_argument', `${folder.path} is a standard folder and keeps its name`);
+  const { mailboxId, name } = await newFolderPlace(ctx, userId, newPath);
+  if (mailboxId !== folder.mailboxId) throw new MissiveError('invalid_argument', 'a folder stays in its mailbox');
+  await ctx.sql.write(async (trx) => {
+    if (await trx.selectFrom('folder').select('id').where('mailbox_id', '=', mailboxId).where('name', '=', name).executeTakeFirst()) throw new MissiveError('conflict', `${newPath} already exists`);
+    await trx.updateTable('folder').set({ name }).where('id', '=', folder.folderId).execute();
+    await appendAudit(trx, { at: ctx.clock(), actor: `user:${userId}`, action: 'folder.rename', target: folder.mailboxId, result: 'ok', detail: { from: folder.name, to: name } });
+  });
 }

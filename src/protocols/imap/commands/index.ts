@@ -2,11 +2,12 @@ import type { CommandHandler } from '../session.ts';
 import { APPEND } from './append.ts';
 import { CLOSE, COPY, EXPUNGE } from './expunge.ts';
 import { FETCH } from './fetch.ts';
+import { CREATE, DELETE, RENAME } from './folders.ts';
 import { IDLE } from './idle.ts';
 import { LIST } from './list.ts';
 import { AUTHENTICATE, LOGIN } from './login.ts';
 import { SELECT } from './select.ts';
-import { CAPABILITY, ENABLE, ID, LOGOUT, NAMESPACE, NOOP, STARTTLS, UNSELECT } from './simple.ts';
+import { CAPABILITY, ENABLE, ID, LOGOUT, NAMESPACE, NOOP, NOOP_SUBSCRIPTION, STARTTLS, UNSELECT } from './simple.ts';
 import { SEARCH } from './search.ts';
 import { STATUS } from './status.ts';
 import { STORE } from './store.ts';
@@ -26,6 +27,11 @@ export const COMMANDS: Record<string, CommandHandler> = {
   NAMESPACE,
   ENABLE,
   LIST,
+  CREATE,
+  DELETE,
+  RENAME,
+  SUBSCRIBE: NOOP_SUBSCRIPTION,
+  UNSUBSCRIBE: NOOP_SUBSCRIPTION,
   LSUB: LIST,
   SELECT,
   EXAMINE: SELECT,

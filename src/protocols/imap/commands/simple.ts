@@ -81,3 +81,12 @@ export const UNSELECT: CommandHandler = {
     session.reply(command, 'OK', 'UNSELECT completed');
   },
 };
+
+/** SUBSCRIBE / UNSUBSCRIBE: every folder one may read is listed as subscribed; nothing to keep. */
+export const NOOP_SUBSCRIPTION: CommandHandler = {
+  states: ['authenticated', 'selected'],
+  async run(session, command) {
+    argumentCount(command, 1);
+    session.reply(command, 'OK', `${command.name} completed`);
+  },
+};
