@@ -68,3 +68,54 @@ engineTest('IMAP folders with imapflow: create, rename, delete an own folder; st
   await client.mailboxDelete('Vide');
   assert.ok(!(await client.list()).some((folder) => folder.path === 'Vide'));
 });
+
+/** CONDSTORE as a resynchronising client uses it, in Python's imaplib with raw commands. */
+const PYTHON_CONDSTORE = String.raw`
+import imaplib, json, re, ssl, sys
+a = json.loads(sys.argv[1])
+ctx = ssl.create_default_context(cafile=a["ca"])
+m = imaplib.IMAP4_SSL("127.0.0.1", a["port"], ssl_context=ctx)
+m.login(a["user"], a["password"])
+out = {}
+out["enable"] = m._simple_command("ENABLE", "CONDSTORE")[0]
+out["enabled"] = [d.decode() for d in m.untagged_responses.pop("ENABLED", [])]
+m.select("INBOX")
+highest = int(m.untagged_responses["HIGHESTMODSEQ"][0])
+out["highest"] = highest
+m.untagged_responses.clear()
+typ, data = m._simple_command("FETCH", "1:*", "(FLAGS)", "(CHANGEDSINCE %d)" % highest)
+out["nothingChanged"] = [d.decode() for d in m.untagged_responses.pop("FETCH", []) if d]
+typ, data = m.store("1", "+FLAGS", "(\\Seen)")
+out["store"] = [d.decode() for d in data if d]
+m.untagged_responses.clear()
+m._simple_command("FETCH", "1:*", "(FLAGS)", "(CHANGEDSINCE %d)" % highest)
+out["changed"] = [d.decode() for d in m.untagged_responses.pop("FETCH", []) if d]
+m.untagged_responses.clear()
+typ, data = m._simple_command("STORE", "1,2", "(UNCHANGEDSINCE %d)" % highest, "+FLAGS.SILENT", "(\\Flagged)")
+out["conditional"] = [typ, [d.decode() for d in m.untagged_responses.pop("MODIFIED", [])], [d.decode() for d in m.untagged_responses.pop("FETCH", []) if d]]
+m.untagged_responses.clear()
+typ, data = m._simple_command("SEARCH", "MODSEQ", str(highest + 1))
+out["search"] = [d.decode() for d in m.untagged_responses.pop("SEARCH", [])]
+m.logout()
+print(json.dumps(out))
+`;
+
+engineTest('IMAP CONDSTORE: ENABLE, HIGHESTMODSEQ, FETCH (CHANGEDSINCE), MODSEQ with every change, STORE (UNCHANGEDSINCE) with MODIFIED, SEARCH MODSEQ', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'resync');
+  for (const subject of ['Un', 'Deux']) await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const out = JSON.parse((await exec('python3', ['-c', PYTHON_CONDSTORE, JSON.stringify(args)])).stdout) as Record<string, unknown>;
+  assert.equal(out.enable, 'OK');
+  assert.deepEqual(out.enabled, ['CONDSTORE']);
+  const highest = out.highest as number;
+  assert.deepEqual(out.nothingChanged, []);
+  assert.deepEqual(out.store, [`1 (FLAGS (\\Seen) MODSEQ (${highest + 1}))`]);
+  assert.deepEqual(out.changed, [`1 (FLAGS (\\Seen) MODSEQ (${highest + 1}))`]);
+  // Message 1 changed since: left alone and named in MODIFIED; message 2 flagged, reported with its MODSEQ though SILENT.
+  assert.deepEqual(out.conditional, ['OK', ['1'], [`2 (MODSEQ (${highest + 2}))`]]);
+  assert.deepEqual(out.search, [`1 2 (MODSEQ ${highest + 2})`]);
+});

@@ -11,6 +11,7 @@ export async function reportChanges(session: ImapSession): Promise<void> {
   if (!selection) return;
   const snapshot = await folderSnapshot(session.ctx, selection.folder.folderId);
   const current = new Map(snapshot.entries.map((entry) => [entry.uid, entry.flags]));
+  const modseqs = new Map(snapshot.entries.map((entry) => [entry.uid, entry.modseq]));
   // From the end, so that each reported sequence number is right when the client applies it.
   for (let index = selection.uids.length - 1; index >= 0; index--) {
     const uid = selection.uids[index]!;
@@ -31,6 +32,7 @@ export async function reportChanges(session: ImapSession): Promise<void> {
     const known = selection.flags.get(uid) ?? [];
     if (flags.join(' ') === known.join(' ')) return;
     selection.flags.set(uid, flags);
-    session.untagged(index + 1, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag }))]);
+    const modseq = session.condstore ? [{ atom: 'MODSEQ' }, [modseqs.get(uid) ?? 0]] : [];
+    session.untagged(index + 1, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag })), ...modseq]);
   });
 }

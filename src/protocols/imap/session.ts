@@ -41,6 +41,8 @@ export class ImapSession {
   userId: string | null = null;
   selected: Selection | null = null;
   failedLogins = 0;
+  /** CONDSTORE (RFC 7162) in use: MODSEQ goes with every flag change reported. */
+  condstore = false;
   #socket: Socket;
   #secure: boolean;
   #reader: CommandReader;
@@ -64,7 +66,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'STATUS=SIZE'];
+    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CONDSTORE', 'SPECIAL-USE', 'STATUS=SIZE'];
     if (this.state === 'not-authenticated') {
       if (!this.#secure) base.push('STARTTLS');
       if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN', 'AUTH=XOAUTH2', 'AUTH=OAUTHBEARER');

@@ -16,7 +16,7 @@ const MACROS: Record<string, string[]> = {
   FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
   FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
-const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'MODSEQ', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 type Item = { name: string; section?: readonly ImapValue[]; partial?: readonly [number, number]; peek: boolean };
@@ -34,12 +34,15 @@ export const FETCH: CommandHandler = {
     const byUid = command.name === 'UID FETCH';
     const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
     const items = fetchItems(command);
+    const changedSince = changedSinceOf(command);
+    if (changedSince !== null || items.some((item) => item.name === 'MODSEQ')) session.condstore = true;
+    if (changedSince !== null && !items.some((item) => item.name === 'MODSEQ')) items.push({ name: 'MODSEQ', peek: true });
     if (byUid && !items.some((item) => item.name === 'UID')) items.unshift({ name: 'UID', peek: true });
     const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
     const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
     for (const uid of uids) {
       const row = rows.get(uid);
-      if (!row) continue;
+      if (!row || (changedSince !== null && row.modseq <= changedSince)) continue;
       const seq = selection.uids.indexOf(uid) + 1;
       const values: ResponseValue[] = [];
       let setSeen = false;
@@ -62,7 +65,7 @@ export const FETCH: CommandHandler = {
   },
 };
 
-type Row = { uid: number; messageId: string; flags: string[]; internalDate: number; size: number; index: MessageIndex | null };
+type Row = { uid: number; messageId: string; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex | null };
 
 async function entryRows(session: ImapSession, selection: Selection, uids: readonly number[], withIndex: boolean): Promise<Map<number, Row>> {
   const rows = new Map<number, Row>();
@@ -70,7 +73,7 @@ async function entryRows(session: ImapSession, selection: Selection, uids: reado
     const found = await session.ctx.sql.read
       .selectFrom('mailbox_entry as e')
       .innerJoin('message as m', 'm.id', 'e.message_id')
-      .select(['e.uid', 'e.message_id', 'e.flags', 'e.internal_date', 'm.size', 'm.index_json'])
+      .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.index_json'])
       .where('e.folder_id', '=', selection.folder.folderId)
       .where('e.uid', 'in', uids.slice(i, i + 500))
       .execute();
@@ -81,6 +84,7 @@ async function entryRows(session: ImapSession, selection: Selection, uids: reado
         uid: Number(row.uid),
         messageId: row.message_id,
         flags,
+        modseq: Number(row.modseq),
         internalDate: Number(row.internal_date),
         size: Number(row.size),
         index: withIndex && row.index_json ? (JSON.parse(row.index_json) as MessageIndex) : null,
@@ -100,6 +104,8 @@ async function produce(session: ImapSession, selection: Selection, row: Row, ite
       return { values: [{ atom: 'INTERNALDATE' }, internalDate(row.internalDate)], opened: false };
     case 'RFC822.SIZE':
       return { values: [{ atom: 'RFC822.SIZE' }, row.size], opened: false };
+    case 'MODSEQ':
+      return { values: [{ atom: 'MODSEQ' }, [row.modseq]], opened: false };
     case 'ENVELOPE':
       return { values: [{ atom: 'ENVELOPE' }, row.index ? envelopeOf(row.index) : null], opened: false };
     case 'BODYSTRUCTURE':
@@ -159,6 +165,18 @@ function fetchItems(command: ImapCommand): Item[] {
     sliceOf({ contentType: 'text/plain', params: {}, disposition: null, dispositionParams: {}, encoding: '7bit', contentId: null, description: null, headerStart: 0, bodyStart: 0, bodyEnd: 0, lines: 0, decodedSize: 0, attachment: false, children: [] }, 0, value.section, command.tag);
     return { name: 'BODY', section: value.section, partial: value.partial, peek: name === 'BODY.PEEK' };
   });
+}
+
+/** `(CHANGEDSINCE n)` after the attributes (RFC 7162 §3.1.4): only entries changed since. */
+function changedSinceOf(command: ImapCommand): number | null {
+  const modifiers = command.args[2];
+  if (!modifiers) return null;
+  if (modifiers.type !== 'list') throw new ImapParseError('fetch modifiers go in parentheses', command.tag);
+  const [name, value] = modifiers.items;
+  if (name?.type !== 'atom' || name.value.toUpperCase() !== 'CHANGEDSINCE' || value?.type !== 'atom' || !/^\d{1,19}$/.test(value.value) || modifiers.items.length !== 2) {
+    throw new ImapParseError('the only fetch modifier is (CHANGEDSINCE modseq)', command.tag);
+  }
+  return Number(value.value);
 }
 
 function atomOf(value: string): ImapAtom {

@@ -4,7 +4,7 @@ import { ImapParseError, type ImapCommand, type ImapValue } from '../codec/value
 import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 
-type Candidate = { seq: number; uid: number; flags: string[]; internalDate: number; size: number; index: MessageIndex; text: string };
+type Candidate = { seq: number; uid: number; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex; text: string };
 type Test = (candidate: Candidate) => boolean;
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
@@ -38,8 +38,12 @@ export const SEARCH: CommandHandler = {
     const reader = { values: args, at: 0 };
     const tests: Test[] = [];
     while (reader.at < reader.values.length) tests.push(parseKey(reader, command, session, candidates));
-    const found = candidates.filter((candidate) => tests.every((test) => test(candidate))).map((candidate) => (byUid ? candidate.uid : candidate.seq));
-    session.untagged({ atom: 'SEARCH' }, ...found);
+    const matching = candidates.filter((candidate) => tests.every((test) => test(candidate)));
+    const found = matching.map((candidate) => (byUid ? candidate.uid : candidate.seq));
+    // A search on MODSEQ answers with the highest MODSEQ among the results (RFC 7162 §3.1.5).
+    const usedModseq = reader.values.some((value) => value.type === 'atom' && value.value.toUpperCase() === 'MODSEQ');
+    const highest = matching.reduce((max, candidate) => Math.max(max, candidate.modseq), 0);
+    session.untagged({ atom: 'SEARCH' }, ...found, ...(usedModseq && found.length > 0 ? [[{ atom: 'MODSEQ' }, highest]] : []));
     session.reply(command, 'OK', `${command.name} completed`);
   },
 };
@@ -49,14 +53,14 @@ async function loadCandidates(session: ImapSession): Promise<Candidate[]> {
   const rows = await session.ctx.sql.read
     .selectFrom('mailbox_entry as e')
     .innerJoin('message as m', 'm.id', 'e.message_id')
-    .select(['e.uid', 'e.flags', 'e.internal_date', 'm.size', 'm.index_json', 'm.search_text'])
+    .select(['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.index_json', 'm.search_text'])
     .where('e.folder_id', '=', selection.folder.folderId)
     .execute();
   const byUid = new Map(rows.map((row) => [Number(row.uid), row]));
   return selection.uids.flatMap((uid, index) => {
     const row = byUid.get(uid);
     if (!row || !row.index_json) return [];
-    return [{ seq: index + 1, uid, flags: row.flags.split(' ').filter(Boolean), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
+    return [{ seq: index + 1, uid, flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
   });
 }
 
@@ -136,6 +140,11 @@ function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, ca
         if (relation === 'ON') return at >= day && at < day + DAY;
         return at >= day;
       };
+    }
+    case 'MODSEQ': {
+      session.condstore = true;
+      const modseq = number();
+      return (candidate) => candidate.modseq >= modseq;
     }
     case 'LARGER': {
       const size = number();

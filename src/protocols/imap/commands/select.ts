@@ -9,7 +9,10 @@ const FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 export const SELECT: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    argumentCount(command, 1);
+    argumentCount(command, 1, 2);
+    // SELECT folder (CONDSTORE) turns CONDSTORE on (RFC 7162 §3.1.8).
+    const parameters = command.args[1];
+    if (parameters?.type === 'list' && parameters.items.some((item) => item.type === 'atom' && item.value.toUpperCase() === 'CONDSTORE')) session.condstore = true;
     session.selected = null;
     session.state = 'authenticated';
     const path = astring(command, 0, 'a folder');

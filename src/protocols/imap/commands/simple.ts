@@ -66,8 +66,10 @@ export const NAMESPACE: CommandHandler = {
 export const ENABLE: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    // Nothing beyond the base protocol can be enabled yet.
-    session.untagged({ atom: 'ENABLED' });
+    // CONDSTORE is the one extension that can be enabled; others asked for are left out.
+    const enabled = command.args.some((value) => value.type === 'atom' && value.value.toUpperCase() === 'CONDSTORE');
+    if (enabled) session.condstore = true;
+    session.untagged({ atom: 'ENABLED' }, ...(enabled ? [{ atom: 'CONDSTORE' }] : []));
     session.reply(command, 'OK', 'ENABLE completed');
   },
 };

@@ -1,8 +1,8 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
-import { ImapParseError } from '../codec/values.ts';
+import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
-import type { CommandHandler } from '../session.ts';
+import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
 const SYSTEM_FLAGS = new Set(['\\answered', '\\flagged', '\\deleted', '\\seen', '\\draft']);
@@ -11,13 +11,17 @@ const SYSTEM_FLAGS = new Set(['\\answered', '\\flagged', '\\deleted', '\\seen', 
 export const STORE: CommandHandler = {
   states: ['selected'],
   async run(session, command) {
-    argumentCount(command, 3);
+    argumentCount(command, 3, 4);
     const selection = session.selected!;
     const byUid = command.name === 'UID STORE';
     const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
-    const operation = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(atom(command, 1, 'FLAGS, +FLAGS or -FLAGS'));
+    // STORE set (UNCHANGEDSINCE modseq) … (RFC 7162 §3.1.3): entries changed since are left alone.
+    const unchangedSince = command.args.length === 4 ? unchangedSinceOf(command) : null;
+    if (unchangedSince !== null) session.condstore = true;
+    const shift = command.args.length === 4 ? 1 : 0;
+    const operation = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(atom(command, 1 + shift, 'FLAGS, +FLAGS or -FLAGS'));
     if (!operation) throw new ImapParseError('expected FLAGS, +FLAGS or -FLAGS', command.tag);
-    const value = command.args[2]!;
+    const value = command.args[2 + shift]!;
     const given = value.type === 'list' ? value.items : [value];
     const flags = given.map((flag) => {
       if (flag.type !== 'atom' || flag.section) throw new ImapParseError('flags are atoms', command.tag);
@@ -26,7 +30,9 @@ export const STORE: CommandHandler = {
       return canonical;
     });
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
-    const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const named = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const modified = unchangedSince === null ? [] : await changedAfter(session, named, unchangedSince);
+    const uids = named.filter((uid) => !modified.includes(uid));
     const mode = operation[1] === '+' ? 'add' : operation[1] === '-' ? 'remove' : 'set';
     let changed;
     try {
@@ -36,13 +42,38 @@ export const STORE: CommandHandler = {
       throw error;
     }
     for (const entry of changed) selection.flags.set(entry.uid, entry.flags);
-    if (!operation[2]) {
-      for (const uid of uids) {
-        const seq = selection.uids.indexOf(uid) + 1;
-        const current = selection.flags.get(uid) ?? [];
-        session.untagged(seq, { atom: 'FETCH' }, [...(byUid ? [{ atom: 'UID' }, uid] : []), { atom: 'FLAGS' }, current.map((flag) => ({ atom: flag }))]);
-      }
+    const modseqOf = new Map(changed.map((entry) => [entry.uid, entry.modseq]));
+    // With CONDSTORE every change is reported with its MODSEQ, even when SILENT (RFC 7162 §3.1.3).
+    for (const uid of uids) {
+      if (operation[2] && !(session.condstore && modseqOf.has(uid))) continue;
+      const seq = selection.uids.indexOf(uid) + 1;
+      const current = selection.flags.get(uid) ?? [];
+      const modseq = session.condstore && modseqOf.has(uid) ? [{ atom: 'MODSEQ' }, [modseqOf.get(uid)!]] : [];
+      session.untagged(seq, { atom: 'FETCH' }, [...(byUid ? [{ atom: 'UID' }, uid] : []), ...(operation[2] ? [] : [{ atom: 'FLAGS' }, current.map((flag) => ({ atom: flag }))]), ...modseq]);
     }
-    session.reply(command, 'OK', `${command.name} completed`);
+    const failed = modified.map((uid) => (byUid ? uid : selection.uids.indexOf(uid) + 1));
+    session.reply(command, 'OK', `${command.name} completed`, failed.length > 0 ? `MODIFIED ${failed.join(',')}` : undefined);
   },
 };
+
+function unchangedSinceOf(command: ImapCommand): number {
+  const modifiers = command.args[1];
+  const [name, value] = modifiers?.type === 'list' ? modifiers.items : [];
+  if (modifiers?.type !== 'list' || modifiers.items.length !== 2 || name?.type !== 'atom' || name.value.toUpperCase() !== 'UNCHANGEDSINCE' || value?.type !== 'atom' || !/^\d{1,19}$/.test(value.value)) {
+    throw new ImapParseError('the only store modifier is (UNCHANGEDSINCE modseq)', command.tag);
+  }
+  return Number(value.value);
+}
+
+/** The UIDs among `uids` whose entry changed after `modseq`. */
+async function changedAfter(session: ImapSession, uids: readonly number[], modseq: number): Promise<number[]> {
+  if (uids.length === 0) return [];
+  const rows = await session.ctx.sql.read
+    .selectFrom('mailbox_entry')
+    .select('uid')
+    .where('folder_id', '=', session.selected!.folder.folderId)
+    .where('uid', 'in', [...uids])
+    .where('modseq', '>', modseq)
+    .execute();
+  return rows.map((row) => Number(row.uid));
+}
