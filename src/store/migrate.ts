@@ -10,6 +10,7 @@ import * as appPasswords from './migrations/007-app-passwords.ts';
 import * as trustedDomains from './migrations/008-trusted-domains.ts';
 import * as outboundQueue from './migrations/009-outbound-queue.ts';
 import * as accessTokens from './migrations/010-access-tokens.ts';
+import * as expungedEntries from './migrations/011-expunged-entries.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '008-trusted-domains': trustedDomains,
   '009-outbound-queue': outboundQueue,
   '010-access-tokens': accessTokens,
+  '011-expunged-entries': expungedEntries,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

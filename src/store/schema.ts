@@ -171,6 +171,12 @@ export interface OutboundQueueTable {
   created_at: number;
 }
 
+export interface ExpungedEntryTable {
+  folder_id: string;
+  uid: number;
+  modseq: number;
+}
+
 export interface AccessTokenTable {
   id: string;
   user_id: string;
@@ -364,6 +370,7 @@ export interface Database {
   trusted_domain: TrustedDomainTable;
   outbound_queue: OutboundQueueTable;
   access_token: AccessTokenTable;
+  expunged_entry: ExpungedEntryTable;
   audit_log: AuditLogTable;
   otp_challenge: OtpChallengeTable;
   session: SessionTable;

@@ -119,3 +119,60 @@ engineTest('IMAP CONDSTORE: ENABLE, HIGHESTMODSEQ, FETCH (CHANGEDSINCE), MODSEQ 
   assert.deepEqual(out.conditional, ['OK', ['1'], [`2 (MODSEQ (${highest + 2}))`]]);
   assert.deepEqual(out.search, [`1 2 (MODSEQ ${highest + 2})`]);
 });
+
+/** QRESYNC: a client comes back with its last state and learns, in one SELECT, what vanished and what changed. */
+const PYTHON_QRESYNC = String.raw`
+import imaplib, json, ssl, sys
+a = json.loads(sys.argv[1])
+ctx = ssl.create_default_context(cafile=a["ca"])
+def session():
+    m = imaplib.IMAP4_SSL("127.0.0.1", a["port"], ssl_context=ctx)
+    m.login(a["user"], a["password"])
+    m._simple_command("ENABLE", "QRESYNC")
+    return m
+out = {}
+m = session()
+m.select("INBOX")
+validity = int(m.untagged_responses["UIDVALIDITY"][0])
+modseq = int(m.untagged_responses["HIGHESTMODSEQ"][0])
+m.logout()
+# Meanwhile, elsewhere: message 1 flagged, message 2 deleted and expunged.
+m = session()
+m.select("INBOX")
+m.store("1", "+FLAGS", "(\\Flagged)")
+m.store("2", "+FLAGS", "(\\Deleted)")
+m.untagged_responses.clear()
+m.expunge()
+out["vanishedLive"] = [d.decode() for d in m.untagged_responses.pop("VANISHED", [])]
+m.logout()
+# The first client comes back.
+m = session()
+m.untagged_responses.clear()
+typ, data = m._simple_command("SELECT", "INBOX", "(QRESYNC (%d %d 1:3))" % (validity, modseq))
+out["select"] = typ
+m.state = "SELECTED"
+out["vanished"] = [d.decode() for d in m.untagged_responses.get("VANISHED", [])]
+out["fetch"] = [d.decode() for d in m.untagged_responses.get("FETCH", []) if d]
+m.untagged_responses.clear()
+m._simple_command("UID", "FETCH", "1:*", "(FLAGS)", "(CHANGEDSINCE %d VANISHED)" % modseq)
+out["uidFetchVanished"] = [d.decode() for d in m.untagged_responses.get("VANISHED", [])]
+m.logout()
+print(json.dumps(out))
+`;
+
+engineTest('IMAP QRESYNC: expunges reported as VANISHED, SELECT (QRESYNC …) gives what vanished and changed since, UID FETCH (CHANGEDSINCE … VANISHED)', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'resync');
+  for (const subject of ['Un', 'Deux', 'Trois']) await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject }));
+  const tls = await loadTlsMaterial(rt.config);
+  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
+  t.after(() => imap.close());
+  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const out = JSON.parse((await exec('python3', ['-c', PYTHON_QRESYNC, JSON.stringify(args)])).stdout) as Record<string, unknown>;
+  assert.deepEqual(out.vanishedLive, ['2']);
+  assert.equal(out.select, 'OK');
+  assert.deepEqual(out.vanished, ['(EARLIER) 2']);
+  assert.equal((out.fetch as string[]).length, 1);
+  assert.match((out.fetch as string[])[0]!, /^1 \(UID 1 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)$/);
+  assert.deepEqual(out.uidFetchVanished, ['(EARLIER) 2']);
+});

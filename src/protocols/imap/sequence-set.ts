@@ -19,3 +19,15 @@ export function selectFromSet(set: SequenceSet, candidates: readonly number[], l
   const ranges = set.map(([from, to]) => [from === Infinity ? largest : from, to === Infinity ? largest : to] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
   return candidates.filter((value) => ranges.some(([from, to]) => value >= from && value <= to));
 }
+
+/** Ascending numbers as a compact set: `1:3,7,9:10`. */
+export function formatSet(numbers: readonly number[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(start === sorted[i] ? String(start) : `${start}:${sorted[i]}`);
+  }
+  return parts.join(',');
+}

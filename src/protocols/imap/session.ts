@@ -43,6 +43,8 @@ export class ImapSession {
   failedLogins = 0;
   /** CONDSTORE (RFC 7162) in use: MODSEQ goes with every flag change reported. */
   condstore = false;
+  /** QRESYNC (RFC 7162 §3.2) enabled: expunges are reported as VANISHED. */
+  qresync = false;
   #socket: Socket;
   #secure: boolean;
   #reader: CommandReader;
@@ -66,7 +68,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CONDSTORE', 'SPECIAL-USE', 'STATUS=SIZE'];
+    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CONDSTORE', 'QRESYNC', 'SPECIAL-USE', 'STATUS=SIZE'];
     if (this.state === 'not-authenticated') {
       if (!this.#secure) base.push('STARTTLS');
       if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN', 'AUTH=XOAUTH2', 'AUTH=OAUTHBEARER');

@@ -210,6 +210,7 @@ export async function deleteFolder(ctx: ServiceContext, userId: string, folder: 
   if (folder.specialUse || folder.name === 'INBOX') throw new MissiveError('invalid_argument', `${folder.path} is a standard folder and stays`);
   await ctx.sql.write(async (trx) => {
     if (await trx.selectFrom('mailbox_entry').select('uid').where('folder_id', '=', folder.folderId).executeTakeFirst()) throw new MissiveError('conflict', `${folder.path} is not empty: move or delete its messages first`);
+    await trx.deleteFrom('expunged_entry').where('folder_id', '=', folder.folderId).execute();
     await trx.deleteFrom('folder').where('id', '=', folder.folderId).execute();
     await appendAudit(trx, { at: ctx.clock(), actor: `user:${userId}`, action: 'folder.delete', target: folder.mailboxId, result: 'ok', detail: { name: folder.name } });
   });

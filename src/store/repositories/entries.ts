@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { LISTED_COLUMNS, listedEntry, type ListedEntry } from './messages.ts';
+import { recordExpunge } from './expunged.ts';
 import type { Queryable } from './queryable.ts';
 
 /**
@@ -50,7 +51,7 @@ export async function moveEntry(q: Queryable, entry: EntryRow, toFolderId: strin
 }
 
 export async function removeEntry(q: Queryable, folderId: string, uid: number): Promise<void> {
-  await nextModseq(q, folderId);
+  await recordExpunge(q, folderId, uid);
   await q.deleteFrom('mailbox_entry').where('folder_id', '=', folderId).where('uid', '=', uid).execute();
 }
 

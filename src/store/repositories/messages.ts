@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { AuditLogTable, MailboxEntryTable, MessageTable, OutboundQueueTable, ProofEventTable, RecipientTable } from '../schema.ts';
+import { recordExpunge } from './expunged.ts';
 import type { Queryable } from './queryable.ts';
 
 export type MessageRow = MessageTable;
@@ -231,12 +232,10 @@ export async function shredContent(q: Queryable, messageId: string, at: number):
     .executeTakeFirst();
   await q.deleteFrom('message_content').where('message_id', '=', messageId).execute();
   await q.updateTable('message').set({ blob_key: null }).where('id', '=', messageId).where('storage', '=', 'inline').execute();
-  const folders = await q.selectFrom('mailbox_entry').select('folder_id').distinct().where('message_id', '=', messageId).execute();
-  await q.deleteFrom('mailbox_entry').where('message_id', '=', messageId).execute();
+  const entries = await q.selectFrom('mailbox_entry').select(['folder_id', 'uid']).where('message_id', '=', messageId).execute();
   // Expunges are changes a resynchronising client must see.
-  for (const { folder_id } of folders) {
-    await q.updateTable('folder').set({ highest_modseq: sql`highest_modseq + 1` }).where('id', '=', folder_id).execute();
-  }
+  for (const entry of entries) await recordExpunge(q, entry.folder_id, Number(entry.uid));
+  await q.deleteFrom('mailbox_entry').where('message_id', '=', messageId).execute();
   return Number(result.numUpdatedRows);
 }
 

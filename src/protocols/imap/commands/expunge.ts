@@ -1,6 +1,7 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { copyEntries, expungeEntries, imapFolder } from '../../../services/imap/imap-folders.ts';
 import type { ImapCommand } from '../codec/values.ts';
+import { reportExpunged } from '../refresh.ts';
 import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, astring, atom } from './args.ts';
@@ -44,7 +45,7 @@ export const COPY: CommandHandler = {
     const copyUid = result.source.length > 0 ? `COPYUID ${result.uidValidity} ${result.source.join(',')} ${result.target.join(',')}` : undefined;
     if (move) {
       if (copyUid) session.write(Buffer.from(`* OK [${copyUid}] Moved\r\n`));
-      report(session, result.source);
+      reportExpunged(session, result.source);
       return session.reply(command, 'OK', `${command.name} completed`);
     }
     session.reply(command, 'OK', `${command.name} completed`, copyUid);
@@ -71,7 +72,7 @@ export const CLOSE: CommandHandler = {
 
 async function removeAndReport(session: ImapSession, command: ImapCommand, uids: number[]): Promise<boolean> {
   try {
-    report(session, await expungeEntries(session.ctx, session.userId!, session.selected!.folder, uids));
+    reportExpunged(session, await expungeEntries(session.ctx, session.userId!, session.selected!.folder, uids));
     return true;
   } catch (error) {
     if (error instanceof MissiveError && error.code === 'forbidden') {
@@ -79,18 +80,5 @@ async function removeAndReport(session: ImapSession, command: ImapCommand, uids:
       return false;
     }
     throw error;
-  }
-}
-
-/** `* n EXPUNGE` for each UID gone, highest sequence first so that each number holds when read. */
-function report(session: ImapSession, removed: readonly number[]): void {
-  const selection = session.selected!;
-  const gone = new Set(removed);
-  for (let index = selection.uids.length - 1; index >= 0; index--) {
-    const uid = selection.uids[index]!;
-    if (!gone.has(uid)) continue;
-    selection.uids.splice(index, 1);
-    selection.flags.delete(uid);
-    session.untagged(index + 1, { atom: 'EXPUNGE' });
   }
 }

@@ -7,7 +7,8 @@ import type { ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { bodyStructure } from '../body-structure.ts';
 import { envelopeOf } from '../envelope.ts';
-import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import { expungedSince } from '../../../store/repositories/expunged.ts';
+import { formatSet, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession, Selection } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
@@ -34,11 +35,18 @@ export const FETCH: CommandHandler = {
     const byUid = command.name === 'UID FETCH';
     const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
     const items = fetchItems(command);
-    const changedSince = changedSinceOf(command);
+    const { changedSince, vanished } = changedSinceOf(command);
+    if (vanished && (!byUid || !session.qresync)) throw new ImapParseError('VANISHED is for UID FETCH once QRESYNC is enabled', command.tag);
     if (changedSince !== null || items.some((item) => item.name === 'MODSEQ')) session.condstore = true;
     if (changedSince !== null && !items.some((item) => item.name === 'MODSEQ')) items.push({ name: 'MODSEQ', peek: true });
     if (byUid && !items.some((item) => item.name === 'UID')) items.unshift({ name: 'UID', peek: true });
     const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    if (vanished && changedSince !== null) {
+      // UIDs of the set that left since: VANISHED (EARLIER) before the changes.
+      const expunged = await expungedSince(session.ctx.sql.read, selection.folder.folderId, changedSince);
+      const gone = selectFromSet(set, expunged, Math.max(selection.uids.at(-1) ?? 0, expunged.at(-1) ?? 0));
+      if (gone.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(gone) });
+    }
     const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
     for (const uid of uids) {
       const row = rows.get(uid);
@@ -167,16 +175,17 @@ function fetchItems(command: ImapCommand): Item[] {
   });
 }
 
-/** `(CHANGEDSINCE n)` after the attributes (RFC 7162 §3.1.4): only entries changed since. */
-function changedSinceOf(command: ImapCommand): number | null {
+/** `(CHANGEDSINCE n [VANISHED])` after the attributes (RFC 7162 §3.1.4, §3.2.6). */
+function changedSinceOf(command: ImapCommand): { changedSince: number | null; vanished: boolean } {
   const modifiers = command.args[2];
-  if (!modifiers) return null;
+  if (!modifiers) return { changedSince: null, vanished: false };
   if (modifiers.type !== 'list') throw new ImapParseError('fetch modifiers go in parentheses', command.tag);
-  const [name, value] = modifiers.items;
-  if (name?.type !== 'atom' || name.value.toUpperCase() !== 'CHANGEDSINCE' || value?.type !== 'atom' || !/^\d{1,19}$/.test(value.value) || modifiers.items.length !== 2) {
-    throw new ImapParseError('the only fetch modifier is (CHANGEDSINCE modseq)', command.tag);
+  const [name, value, extra] = modifiers.items;
+  const vanished = extra?.type === 'atom' && extra.value.toUpperCase() === 'VANISHED';
+  if (name?.type !== 'atom' || name.value.toUpperCase() !== 'CHANGEDSINCE' || value?.type !== 'atom' || !/^\d{1,19}$/.test(value.value) || modifiers.items.length !== (vanished ? 3 : 2)) {
+    throw new ImapParseError('the fetch modifier is (CHANGEDSINCE modseq [VANISHED])', command.tag);
   }
-  return Number(value.value);
+  return { changedSince: Number(value.value), vanished };
 }
 
 function atomOf(value: string): ImapAtom {

@@ -1,5 +1,8 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { folderSnapshot, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { expungedSince } from '../../../store/repositories/expunged.ts';
+import { ImapParseError, type ImapCommand } from '../codec/values.ts';
+import { formatSet, parseSequenceSet } from '../sequence-set.ts';
 import type { CommandHandler } from '../session.ts';
 import { argumentCount, astring } from './args.ts';
 
@@ -13,6 +16,8 @@ export const SELECT: CommandHandler = {
     // SELECT folder (CONDSTORE) turns CONDSTORE on (RFC 7162 §3.1.8).
     const parameters = command.args[1];
     if (parameters?.type === 'list' && parameters.items.some((item) => item.type === 'atom' && item.value.toUpperCase() === 'CONDSTORE')) session.condstore = true;
+    const resync = qresyncParameters(command);
+    if (resync && !session.qresync) throw new ImapParseError('ENABLE QRESYNC first', command.tag);
     session.selected = null;
     session.state = 'authenticated';
     const path = astring(command, 0, 'a folder');
@@ -34,6 +39,34 @@ export const SELECT: CommandHandler = {
     session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
     session.selected = { folder, readOnly, uids: snapshot.entries.map((entry) => entry.uid), flags: new Map(snapshot.entries.map((entry) => [entry.uid, entry.flags])) };
     session.state = 'selected';
+    // QRESYNC: what vanished and what changed since the client's state, in this one exchange.
+    if (resync && resync.uidValidity === snapshot.uidValidity) {
+      const known = resync.knownUids;
+      const vanished = (await expungedSince(session.ctx.sql.read, folder.folderId, resync.modseq)).filter((uid) => !known || known.has(uid));
+      if (vanished.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(vanished) });
+      snapshot.entries.forEach((entry, index) => {
+        if (entry.modseq <= resync.modseq) return;
+        session.untagged(index + 1, { atom: 'FETCH' }, [{ atom: 'UID' }, entry.uid, { atom: 'FLAGS' }, entry.flags.map((flag) => ({ atom: flag })), { atom: 'MODSEQ' }, [entry.modseq]]);
+      });
+    }
     session.reply(command, 'OK', `${command.name} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
   },
 };
+
+/** `(QRESYNC (uidvalidity modseq [known-uids]))` among SELECT's parameters, once QRESYNC is enabled. */
+function qresyncParameters(command: ImapCommand): { uidValidity: number; modseq: number; knownUids: Set<number> | null } | null {
+  const parameters = command.args[1];
+  if (parameters?.type !== 'list') return null;
+  const at = parameters.items.findIndex((item) => item.type === 'atom' && item.value.toUpperCase() === 'QRESYNC');
+  if (at === -1) return null;
+  const values = parameters.items[at + 1];
+  if (values?.type !== 'list') throw new ImapParseError('QRESYNC needs (uidvalidity modseq [known-uids])', command.tag);
+  const [validity, modseq, known] = values.items.map((item) => (item.type === 'atom' ? item.value : ''));
+  if (!/^\d{1,10}$/.test(validity ?? '') || !/^\d{1,19}$/.test(modseq ?? '')) throw new ImapParseError('QRESYNC needs (uidvalidity modseq [known-uids])', command.tag);
+  let knownUids: Set<number> | null = null;
+  if (known) {
+    const set = parseSequenceSet(known, command.tag);
+    knownUids = new Set(set.flatMap(([from, to]) => (to - from > 1_000_000 || !Number.isFinite(to) ? [] : Array.from({ length: to - from + 1 }, (_, index) => from + index))));
+  }
+  return { uidValidity: Number(validity), modseq: Number(modseq), knownUids };
+}

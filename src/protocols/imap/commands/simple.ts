@@ -66,10 +66,12 @@ export const NAMESPACE: CommandHandler = {
 export const ENABLE: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    // CONDSTORE is the one extension that can be enabled; others asked for are left out.
-    const enabled = command.args.some((value) => value.type === 'atom' && value.value.toUpperCase() === 'CONDSTORE');
-    if (enabled) session.condstore = true;
-    session.untagged({ atom: 'ENABLED' }, ...(enabled ? [{ atom: 'CONDSTORE' }] : []));
+    // CONDSTORE and QRESYNC (which implies it) can be enabled; others asked for are left out.
+    const asked = new Set(command.args.flatMap((value) => (value.type === 'atom' ? [value.value.toUpperCase()] : [])));
+    const enabled = ['CONDSTORE', 'QRESYNC'].filter((name) => asked.has(name));
+    if (enabled.length > 0) session.condstore = true;
+    if (asked.has('QRESYNC')) session.qresync = true;
+    session.untagged({ atom: 'ENABLED' }, ...enabled.map((name) => ({ atom: name })));
     session.reply(command, 'OK', 'ENABLE completed');
   },
 };
