@@ -8,6 +8,7 @@ const BENCHES: Record<string, string> = {
   directory: './directory.ts',
   proofs: './proofs.ts',
   smtp: './smtp/smtp.ts',
+  imap: './imap/imap.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

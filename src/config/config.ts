@@ -38,8 +38,8 @@ export type Config = {
   imapPort: number;
   /** IMAP over implicit TLS; 0 picks a free port, -1 turns it off. */
   imapsPort: number;
-  /** SMTP connections one address may hold at once, per listener. */
-  smtpConnectionsPerAddress: number;
+  /** SMTP or IMAP connections one address may hold at once, per listener. */
+  mailConnectionsPerAddress: number;
   /** Mail exchange with other operators (mutual TLS); 0 picks a free port, -1 turns it off. */
   smtpExchangePort: number;
   /** Authorities other operators' certificates must chain to (PEM bundle: the IGC-Santé root). */
@@ -92,7 +92,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'allowTls13', env: 'MISSIVE_ALLOW_TLS13', kind: 'boolean', help: 'allow TLS 1.3 besides the MSSanté TLS 1.2 suites (default false)' },
   { name: 'imapPort', env: 'MISSIVE_IMAP_PORT', kind: 'integer', min: -1, max: 65535, help: 'IMAP with STARTTLS on smtpHost (default 2143 in development; off in production until the IMAP server is complete; 0 a free one; -1 off)' },
   { name: 'imapsPort', env: 'MISSIVE_IMAPS_PORT', kind: 'integer', min: -1, max: 65535, help: 'IMAP over TLS (default 2993 in development; off in production for now; 0 a free one; -1 off)' },
-  { name: 'smtpConnectionsPerAddress', env: 'MISSIVE_SMTP_CONNECTIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 10_000, help: 'SMTP connections one address may hold at once (default 20; a hospital behind one address may need more)' },
+  { name: 'mailConnectionsPerAddress', env: 'MISSIVE_MAIL_CONNECTIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 10_000, help: 'SMTP or IMAP connections one address may hold at once, per listener (default 20; a hospital behind one address may need more)' },
   { name: 'smtpExchangePort', env: 'MISSIVE_SMTP_EXCHANGE_PORT', kind: 'integer', min: -1, max: 65535, help: 'mail from other operators, STARTTLS with client certificates (default 25 in production, 2525 in development; 0 a free one; -1 off)' },
   { name: 'tlsTrustAnchorFile', env: 'MISSIVE_TLS_TRUST_ANCHOR_FILE', kind: 'string', help: "authorities of other operators' certificates, PEM bundle (the IGC-Santé root; development adds its own CA)" },
   { name: 'outboundRoutes', env: 'MISSIVE_OUTBOUND_ROUTES', kind: 'string', help: 'deliver these operator domains to these hosts instead of their MX: domain=host:port, …' },
@@ -217,7 +217,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     allowTls13: given.allowTls13 ?? false,
     imapPort: given.imapPort ?? (development ? 2143 : -1),
     imapsPort: given.imapsPort ?? (development ? 2993 : -1),
-    smtpConnectionsPerAddress: given.smtpConnectionsPerAddress ?? 20,
+    mailConnectionsPerAddress: given.mailConnectionsPerAddress ?? 20,
     smtpExchangePort: given.smtpExchangePort ?? (development ? 2525 : 25),
     tlsTrustAnchorFile: given.tlsTrustAnchorFile ? path.resolve(cwd, given.tlsTrustAnchorFile) : '',
     outboundRoutes: given.outboundRoutes ?? '',

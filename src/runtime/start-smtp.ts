@@ -24,7 +24,7 @@ export async function startSmtp(config: Config, ctx: ServiceContext, log: Logger
   }
   const tls = await loadTlsMaterial(config);
   if (tls.generated) log.warn('generated a development CA and certificate for SMTP', { file: tls.certFile });
-  const common = { host: config.smtpHost, domain: config.domain, tls, allowTls13: config.allowTls13, connectionsPerAddress: config.smtpConnectionsPerAddress };
+  const common = { host: config.smtpHost, domain: config.domain, tls, allowTls13: config.allowTls13, connectionsPerAddress: config.mailConnectionsPerAddress };
   const submission = config.smtpSubmissionPort >= 0 || config.smtpsPort >= 0 ? await startSubmission(ctx, { ...common, port: config.smtpSubmissionPort, securePort: config.smtpsPort }) : null;
   const exchange = config.smtpExchangePort >= 0 ? await startExchange(ctx, { ...common, port: config.smtpExchangePort }) : null;
   const outbound = startOutbound(ctx, { ourName: config.domain, tls: outboundTls(tls, config.allowTls13) });

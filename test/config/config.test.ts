@@ -60,7 +60,7 @@ describe('loadConfig: defaults', () => {
       allowTls13: false,
       imapPort: 2143,
       imapsPort: 2993,
-      smtpConnectionsPerAddress: 20,
+      mailConnectionsPerAddress: 20,
       smtpExchangePort: 2525,
       tlsTrustAnchorFile: '',
       outboundRoutes: '',

@@ -1,0 +1,129 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { parseArgs, promisify } from 'node:util';
+import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
+import { deposit } from '../../src/services/deposit/deposit.ts';
+import { startMissive, stopAllMissives } from '../../test/support/processes.ts';
+import { benchMessage, RECIPIENTS, SENDER, senderAndThree } from '../sender-and-three.ts';
+import { installPeer } from '../smtp/postfix-dovecot.ts';
+import { startDovecot } from './dovecot.ts';
+import { treePss } from './memory.ts';
+
+const exec = promisify(execFile);
+const CLIENT = fileURLToPath(new URL('./client.py', import.meta.url));
+const INOTIFY = '/proc/sys/fs/inotify/max_user_instances';
+
+type Plan = { messages: number; bodies: number; clients: number; seconds: number; idle: number };
+type Figures = { envelopesPerSecond: number; bodiesMegabytesPerSecond: number; sessionsPerSecond: number; idleKilobytesPerConnection: number };
+type Target = { port: number; user: string; password: string; pid: () => number; settleMs?: number };
+
+/**
+ * IMAP for one mailbox of 10,000 messages of ~20 KB, in the same run for Missive (a server process
+ * of its own, SQLite) and Dovecot from Debian (Maildir, as installed and tuned), all on loopback
+ * with plain LOGIN, one Python client for all: envelopes per second (UID FETCH 1:* FLAGS
+ * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command), sessions per second
+ * (20 clients: login, select, fetch the last 50 envelopes, logout) and the proportional set size
+ * per idle connection (2,000 connections in IDLE).
+ */
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { messages: { type: 'string', default: '10000' }, bodies: { type: 'string', default: '1000' }, clients: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, idle: { type: 'string', default: '2000' } },
+  });
+  const plan: Plan = { messages: Number(values.messages), bodies: Math.min(Number(values.bodies), Number(values.messages)), clients: Number(values.clients), seconds: Number(values.seconds), idle: Number(values.idle) };
+  console.log(`imap: one mailbox of ${plan.messages} messages of ~20 KB; ${plan.bodies} bodies; ${plan.clients} clients for ${plan.seconds} s; ${plan.idle} idle connections`);
+  const messages = Array.from({ length: plan.messages }, (_, index) => numbered(index));
+  await installPeer();
+  const results: Record<string, Figures> = {};
+  results.missive = await benchMissive(plan, messages);
+  const inotify = readFileSync(INOTIFY, 'utf8').trim();
+  for (const tuned of [false, true]) {
+    // Hibernation watches each idle session's mailbox with inotify.
+    if (tuned) writeFileSync(INOTIFY, '8192');
+    const dovecot = await startDovecot({ user: 'r1', password: 'bench-password', messages, tuned });
+    try {
+      results[tuned ? 'dovecotTuned' : 'dovecot'] = await measure(tuned ? 'dovecot tuned' : 'dovecot as installed', plan, { port: dovecot.port, user: 'r1', password: 'bench-password', pid: dovecot.masterPid, settleMs: tuned ? 8_000 : 1_000 });
+    } finally {
+      await dovecot.stop();
+      if (tuned) writeFileSync(INOTIFY, inotify);
+    }
+  }
+  const best = (key: keyof Figures) => Math.max(results.dovecot![key], results.dovecotTuned![key]);
+  const ratio = (key: keyof Figures) => results.missive![key] / best(key);
+  console.log(
+    `Missive / better Dovecot: envelopes ${ratio('envelopesPerSecond').toFixed(2)}×, bodies ${ratio('bodiesMegabytesPerSecond').toFixed(2)}×, sessions ${ratio('sessionsPerSecond').toFixed(2)}× (targets ≥ 1.0×); ` +
+      `idle memory ${results.missive!.idleKilobytesPerConnection.toFixed(1)} KB vs ${results.dovecotTuned!.idleKilobytesPerConnection.toFixed(1)} KB hibernated (target: no more)`,
+  );
+  console.log(JSON.stringify({ bench: 'imap', ...plan, results }));
+}
+
+function numbered(index: number): Buffer {
+  return Buffer.from(benchMessage().toString('latin1').replace(/^Subject: [^\r]*/m, `Subject: Compte rendu ${index + 1}`).replace(/^Message-ID: [^\r]*/m, `Message-ID: <bench-${index + 1}@bench.mssante.test>`), 'latin1');
+}
+
+async function benchMissive(plan: Plan, messages: readonly Buffer[]): Promise<Figures> {
+  const instance = await senderAndThree('sqlite');
+  const { ctx, config } = instance.runtime;
+  const { secret } = await createAppPassword(ctx, 'r1', 'bench');
+  // Filled through the one delivery path, 32 at a time.
+  for (let i = 0; i < messages.length; i += 32) {
+    await Promise.all(messages.slice(i, i + 32).map((message) => deposit(ctx, { principal: { kind: 'user', userId: 'sender' }, channel: 'api', envelope: { from: SENDER, to: [RECIPIENTS[0]!] }, source: [message] })));
+  }
+  await instance.runtime.close();
+  const env = {
+    MISSIVE_DATA_DIR: config.dataDir,
+    MISSIVE_DOMAIN: 'bench.mssante.test',
+    MISSIVE_DEMO_SEED: 'false',
+    MISSIVE_LOG_LEVEL: 'warn',
+    MISSIVE_HTTP_PORT: '0',
+    MISSIVE_SMTP_SUBMISSION_PORT: '-1',
+    MISSIVE_SMTPS_PORT: '-1',
+    MISSIVE_SMTP_EXCHANGE_PORT: '-1',
+    MISSIVE_IMAP_PORT: '0',
+    MISSIVE_IMAPS_PORT: '-1',
+    MISSIVE_MAIL_CONNECTIONS_PER_ADDRESS: '10000',
+  };
+  const server = await startMissive(env);
+  try {
+    const port = Number(/IMAP\s+127\.0\.0\.1:(\d+)/.exec(server.output.join('\n'))?.[1]);
+    return await measure('missive', plan, { port, user: 'r1', password: secret, pid: () => server.child.pid! });
+  } finally {
+    await server.stop();
+    stopAllMissives();
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function client(args: Record<string, unknown>): Promise<Record<string, number>> {
+  const { stdout } = await exec('python3', [CLIENT, JSON.stringify(args)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+async function measure(name: string, plan: Plan, target: Target): Promise<Figures> {
+  const common = { host: '127.0.0.1', port: target.port, user: target.user, password: target.password };
+  const fetched = await client({ ...common, mode: 'fetchall' });
+  const bodies = await client({ ...common, mode: 'bodies', count: plan.bodies });
+  const sessions = await client({ ...common, mode: 'sessions', clients: plan.clients, seconds: plan.seconds, messages: plan.messages });
+  const idle = await idleMemory(plan, target, common);
+  const figures = { envelopesPerSecond: fetched.envelopesPerSecond!, bodiesMegabytesPerSecond: bodies.megabytesPerSecond!, sessionsPerSecond: sessions.sessionsPerSecond!, idleKilobytesPerConnection: idle };
+  console.log(
+    `${name}: ${figures.envelopesPerSecond} envelopes/s (${fetched.messages} messages), ${figures.bodiesMegabytesPerSecond} MB/s of bodies, ${figures.sessionsPerSecond} sessions/s${sessions.errors ? ` (${sessions.errors} errors)` : ''}, ${idle.toFixed(1)} KB per idle connection (PSS)`,
+  );
+  return figures;
+}
+
+/** PSS of the server's processes with `plan.idle` connections in IDLE, minus before, per connection. */
+async function idleMemory(plan: Plan, target: Target, common: Record<string, unknown>): Promise<number> {
+  const before = treePss(target.pid());
+  const child = spawn('python3', [CLIENT, JSON.stringify({ ...common, mode: 'idle', connections: plan.idle })], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise<{ ready: number; errors: number }>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line) as { ready: number; errors: number })));
+  await new Promise((resolve) => setTimeout(resolve, target.settleMs ?? 1_000));
+  const after = treePss(target.pid());
+  child.stdin.end('\n');
+  await new Promise((resolve) => child.once('close', resolve));
+  if (ready.errors > 0) console.log(`  ${ready.errors} idle connections failed`);
+  return (after - before) / Math.max(ready.ready, 1);
+}
