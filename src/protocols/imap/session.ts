@@ -52,6 +52,7 @@ export class ImapSession {
   #commandsBeforeLogin = 0;
   /** A handler waiting for the client's next line itself (an AUTHENTICATE response, IDLE's DONE). */
   #lineWaiter: ((line: Buffer) => void) | null = null;
+  #corked = 0;
 
   constructor(ctx: ServiceContext, socket: Socket, options: SessionOptions) {
     this.ctx = ctx;
@@ -83,7 +84,15 @@ export class ImapSession {
   }
 
   write(bytes: Buffer): void {
-    if (!this.#socket.destroyed) this.#socket.write(bytes);
+    if (this.#socket.destroyed) return;
+    this.#socket.write(bytes);
+    // While a command runs its responses are corked into few writes; past 256 KB they go out.
+    this.#corked += bytes.length;
+    if (this.#corked > 256 * 1024 && this.#socket.writableCorked > 0) {
+      this.#socket.uncork();
+      this.#socket.cork();
+      this.#corked = 0;
+    }
   }
 
   untagged(...items: ResponseValue[]): void {
@@ -174,6 +183,9 @@ export class ImapSession {
       this.reply(command, 'BAD', this.state === 'not-authenticated' ? 'log in first' : `${command.name} is not allowed now`);
       return this.#countAnonymous();
     }
+    // A handler waiting for the client (a continuation) must have flushed its prompt first.
+    const corks = command.name !== 'IDLE' && command.name !== 'AUTHENTICATE' && command.name !== 'STARTTLS';
+    if (corks) this.#socket.cork();
     try {
       await handler.run(this, command);
     } catch (error) {
@@ -182,6 +194,9 @@ export class ImapSession {
         this.ctx.log.error('imap command failed', { command: command.name, error });
         this.reply(command, 'NO', 'Server error; try again');
       }
+    } finally {
+      if (corks) while (this.#socket.writableCorked > 0) this.#socket.uncork();
+      this.#corked = 0;
     }
     this.#countAnonymous();
   }

@@ -12,7 +12,10 @@ const MAX_QUOTED = 1024;
 
 /** `* …` */
 export function untagged(...items: ResponseValue[]): Buffer {
-  return Buffer.concat([Buffer.from('* '), join(items), CRLF]);
+  const parts: Buffer[] = [STAR];
+  joinInto(items, parts);
+  parts.push(CRLF);
+  return Buffer.concat(parts);
 }
 
 /** `tag OK [CODE …] text` (or `* OK …` with tag '*'). Text is one line of 7-bit-safe words. */
@@ -28,25 +31,50 @@ export function continuation(text = 'Ready'): Buffer {
 /** Values separated by single spaces. */
 export function join(items: readonly ResponseValue[]): Buffer {
   const parts: Buffer[] = [];
-  items.forEach((item, index) => {
-    if (index > 0) parts.push(Buffer.from(' '));
-    parts.push(encode(item));
-  });
+  joinInto(items, parts);
   return Buffer.concat(parts);
 }
 
 /** One value as response bytes. */
 export function encode(value: ResponseValue): Buffer {
-  if (value === null) return Buffer.from('NIL');
-  if (typeof value === 'number') {
+  const parts: Buffer[] = [];
+  encodeInto(value, parts);
+  return Buffer.concat(parts);
+}
+
+const STAR = Buffer.from('* ');
+const SPACE = Buffer.from(' ');
+const OPEN = Buffer.from('(');
+const CLOSE = Buffer.from(')');
+const NIL = Buffer.from('NIL');
+
+// Pieces are collected and joined once per response: a FETCH of thousands of messages writes
+// thousands of responses, and copying at every level of nesting would dominate.
+function joinInto(items: readonly ResponseValue[], parts: Buffer[]): void {
+  items.forEach((item, index) => {
+    if (index > 0) parts.push(SPACE);
+    encodeInto(item, parts);
+  });
+}
+
+function encodeInto(value: ResponseValue, parts: Buffer[]): void {
+  if (value === null) {
+    parts.push(NIL);
+  } else if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not an IMAP number: ${value}`);
-    return Buffer.from(String(value));
+    parts.push(Buffer.from(String(value)));
+  } else if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    parts.push(encodeString(value));
+  } else if (isList(value)) {
+    parts.push(OPEN);
+    joinInto(value, parts);
+    parts.push(CLOSE);
+  } else if ('atom' in value) {
+    parts.push(Buffer.from(value.atom, 'latin1'));
+  } else {
+    const bytes = Buffer.isBuffer(value.literal) ? value.literal : Buffer.from(value.literal, 'utf8');
+    parts.push(Buffer.from(`{${bytes.length}}\r\n`), bytes);
   }
-  if (typeof value === 'string' || Buffer.isBuffer(value)) return encodeString(value);
-  if (isList(value)) return Buffer.concat([Buffer.from('('), join(value), Buffer.from(')')]);
-  if ('atom' in value) return Buffer.from(value.atom, 'latin1');
-  const bytes = Buffer.isBuffer(value.literal) ? value.literal : Buffer.from(value.literal, 'utf8');
-  return Buffer.concat([Buffer.from(`{${bytes.length}}\r\n`), bytes]);
 }
 
 /** A string: quoted when it can be (no CR, LF or NUL, not too long), else a literal. */

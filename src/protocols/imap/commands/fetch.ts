@@ -3,7 +3,7 @@ import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
 import { openMessage } from '../../../services/open.ts';
 import { filterHeader, sectionText, sliceOf } from '../body-section.ts';
-import type { ResponseValue } from '../codec/response-writer.ts';
+import { untagged, type ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { bodyStructure } from '../body-structure.ts';
 import { envelopeOf } from '../envelope.ts';
@@ -48,30 +48,40 @@ export const FETCH: CommandHandler = {
       if (gone.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(gone) });
     }
     const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
-    for (const uid of uids) {
-      const row = rows.get(uid);
-      if (!row || (changedSince !== null && row.modseq <= changedSince)) continue;
-      const seq = selection.uids.indexOf(uid) + 1;
-      const values: ResponseValue[] = [];
-      let setSeen = false;
-      for (const item of items) {
-        const produced = await produce(session, selection, row, item);
-        if (produced === null) continue;
-        values.push(...produced.values);
-        setSeen ||= produced.opened;
-      }
-      if (setSeen && !selection.readOnly && !(selection.flags.get(uid) ?? []).includes('\\Seen')) {
-        const [changed] = await storeFlags(session.ctx, session.userId!, selection.folder, [uid], { mode: 'add', flags: ['\\Seen'] });
-        if (changed) {
-          selection.flags.set(uid, changed.flags);
-          if (!items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
-        }
-      }
-      session.untagged(seq, { atom: 'FETCH' }, values);
+    // Messages are prepared a few at a time (bodies are read and decrypted meanwhile) and
+    // answered in order.
+    for (let i = 0; i < uids.length; i += PREPARED_AT_ONCE) {
+      const responses = await Promise.all(uids.slice(i, i + PREPARED_AT_ONCE).map((uid) => respond(session, selection, items, rows.get(uid), changedSince)));
+      for (const response of responses) if (response) session.write(response);
     }
     session.reply(command, 'OK', `${command.name} completed`);
   },
 };
+
+const PREPARED_AT_ONCE = 16;
+
+/** One message's FETCH response, or null when it has nothing to say (gone, or unchanged since). */
+async function respond(session: ImapSession, selection: Selection, items: readonly Item[], row: Row | undefined, changedSince: number | null): Promise<Buffer | null> {
+  if (!row || (changedSince !== null && row.modseq <= changedSince)) return null;
+  const uid = row.uid;
+  const values: ResponseValue[] = [];
+  let setSeen = false;
+  for (const item of items) {
+    const produced = await produce(session, selection, row, item);
+    if (produced === null) continue;
+    values.push(...produced.values);
+    setSeen ||= produced.opened;
+  }
+  if (setSeen && !selection.readOnly && !(selection.flags.get(uid) ?? []).includes('\\Seen')) {
+    const [changed] = await storeFlags(session.ctx, session.userId!, selection.folder, [uid], { mode: 'add', flags: ['\\Seen'] });
+    if (changed) {
+      selection.flags.set(uid, changed.flags);
+      if (!items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
+    }
+  }
+  const seq = selection.uids.indexOf(uid) + 1;
+  return seq > 0 ? untagged(seq, { atom: 'FETCH' }, values) : null;
+}
 
 type Row = { uid: number; messageId: string; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex | null };
 
