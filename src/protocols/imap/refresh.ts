@@ -1,34 +1,41 @@
-import { folderSnapshot } from '../../services/imap/imap-folders.ts';
+import { expungedSince } from '../../store/repositories/expunged.ts';
 import { formatSet } from './sequence-set.ts';
 import type { ImapSession } from './session.ts';
 
 /**
  * Tells the client what changed in its selected folder since it last looked (other sessions,
- * the web client, deliveries): EXPUNGE for entries gone, EXISTS for new ones, FETCH FLAGS for
- * changed flags. Only where RFC 9051 §7.5.1 allows it (NOOP, IDLE, the end of most commands).
+ * the web client, deliveries): EXPUNGE (or VANISHED) for entries gone, EXISTS for new ones,
+ * FETCH FLAGS for changed flags. Only where RFC 9051 §7.5.1 allows it (NOOP, IDLE, the end of most commands).
  */
 export async function reportChanges(session: ImapSession): Promise<void> {
   const selection = session.selected;
   if (!selection) return;
-  const snapshot = await folderSnapshot(session.ctx, selection.folder.folderId);
-  const current = new Map(snapshot.entries.map((entry) => [entry.uid, entry.flags]));
-  const modseqs = new Map(snapshot.entries.map((entry) => [entry.uid, entry.modseq]));
-  reportExpunged(session, selection.uids.filter((uid) => !current.has(uid)));
+  const q = session.ctx.sql.read;
+  const folder = await q.selectFrom('folder').select('highest_modseq').where('id', '=', selection.folder.folderId).executeTakeFirst();
+  const highest = Number(folder?.highest_modseq ?? selection.knownModseq);
+  if (highest === selection.knownModseq) return;
+  // What left, then what arrived or changed since the last report: found by MODSEQ, not by diffing.
+  const known = new Set(selection.uids);
+  reportExpunged(session, (await expungedSince(q, selection.folder.folderId, selection.knownModseq)).filter((uid) => known.has(uid)));
+  const changed = await q
+    .selectFrom('mailbox_entry')
+    .select(['uid', 'flags', 'modseq'])
+    .where('folder_id', '=', selection.folder.folderId)
+    .where('modseq', '>', selection.knownModseq)
+    .orderBy('uid')
+    .execute();
   const last = selection.uids.at(-1) ?? 0;
-  const added = snapshot.entries.filter((entry) => entry.uid > last);
-  for (const entry of added) {
-    selection.uids.push(entry.uid);
-    selection.flags.set(entry.uid, entry.flags);
-  }
+  const added = changed.filter((entry) => Number(entry.uid) > last);
+  for (const entry of added) selection.uids.push(Number(entry.uid));
   if (added.length > 0) session.untagged(selection.uids.length, { atom: 'EXISTS' });
-  selection.uids.forEach((uid, index) => {
-    const flags = current.get(uid) ?? [];
-    const known = selection.flags.get(uid) ?? [];
-    if (flags.join(' ') === known.join(' ')) return;
-    selection.flags.set(uid, flags);
-    const modseq = session.condstore ? [{ atom: 'MODSEQ' }, [modseqs.get(uid) ?? 0]] : [];
-    session.untagged(index + 1, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag })), ...modseq]);
-  });
+  const positions = new Map(selection.uids.map((uid, index) => [uid, index + 1]));
+  for (const entry of changed) {
+    const uid = Number(entry.uid);
+    if (uid > last || !positions.has(uid)) continue;
+    const modseq = session.condstore ? [{ atom: 'MODSEQ' }, [Number(entry.modseq)]] : [];
+    session.untagged(positions.get(uid)!, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, entry.flags.split(' ').filter(Boolean).map((flag) => ({ atom: flag })), ...modseq]);
+  }
+  selection.knownModseq = highest;
 }
 
 /**
@@ -44,7 +51,6 @@ export function reportExpunged(session: ImapSession, removed: readonly number[])
     const uid = selection.uids[index]!;
     if (!gone.has(uid)) continue;
     selection.uids.splice(index, 1);
-    selection.flags.delete(uid);
     if (!session.qresync) session.untagged(index + 1, { atom: 'EXPUNGE' });
   }
   if (session.qresync) session.untagged({ atom: 'VANISHED' }, { atom: formatSet(removed) });

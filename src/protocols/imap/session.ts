@@ -10,8 +10,12 @@ import { COMMANDS } from './commands/index.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
-/** The selected folder as this session knows it: sequence number n is `uids[n - 1]`. */
-export type Selection = { folder: ImapFolder; readOnly: boolean; uids: number[]; flags: Map<number, string[]> };
+/**
+ * The selected folder as this session knows it: sequence number n is `uids[n - 1]`, and every
+ * change up to `knownModseq` has been reported. Flags are not kept: they are read when asked
+ * for, and changes found by MODSEQ, so an idle session holds little more than its UIDs.
+ */
+export type Selection = { folder: ImapFolder; readOnly: boolean; uids: number[]; knownModseq: number };
 
 export type SessionOptions = {
   secure: boolean;

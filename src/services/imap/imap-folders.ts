@@ -61,24 +61,55 @@ export async function imapFolder(ctx: ServiceContext, userId: string, path: stri
   return found;
 }
 
-export type FolderEntry = { uid: number; flags: string[]; modseq: number; messageId: string; internalDate: number; size: number };
-export type FolderSnapshot = { uidValidity: number; uidNext: number; highestModseq: number; entries: FolderEntry[] };
+export type FolderState = { uidValidity: number; uidNext: number; highestModseq: number; uids: number[]; firstUnseenUid: number | null };
 
-/** What SELECT needs: the folder's counters and every entry in UID order (sequence numbers follow). */
-export async function folderSnapshot(ctx: ServiceContext, folderId: string): Promise<FolderSnapshot> {
-  const folder = await ctx.sql.read.selectFrom('folder').select(['uidvalidity', 'uid_next', 'highest_modseq']).where('id', '=', folderId).executeTakeFirstOrThrow();
-  const rows = await ctx.sql.read
-    .selectFrom('mailbox_entry as e')
-    .innerJoin('message as m', 'm.id', 'e.message_id')
-    .select(['e.uid', 'e.flags', 'e.modseq', 'e.message_id', 'e.internal_date', 'm.size'])
-    .where('e.folder_id', '=', folderId)
-    .orderBy('e.uid')
-    .execute();
+/** What SELECT needs: the folder's counters and its UIDs in order (sequence numbers follow); no flags, no messages. */
+export async function folderState(ctx: ServiceContext, folderId: string): Promise<FolderState> {
+  const q = ctx.sql.read;
+  const folder = await q.selectFrom('folder').select(['uidvalidity', 'uid_next', 'highest_modseq']).where('id', '=', folderId).executeTakeFirstOrThrow();
+  const rows = await q.selectFrom('mailbox_entry').select('uid').where('folder_id', '=', folderId).orderBy('uid').execute();
+  const unseen = await q
+    .selectFrom('mailbox_entry')
+    .select((eb) => eb.fn.min('uid').as('uid'))
+    .where('folder_id', '=', folderId)
+    // Without the backslash: LIKE escapes differ between SQLite and PostgreSQL. A keyword that
+    // contains "Seen" would only hide a message from this first-unseen hint.
+    .where('flags', 'not like', '%Seen%')
+    .executeTakeFirst();
   return {
     uidValidity: Number(folder.uidvalidity),
     uidNext: Number(folder.uid_next),
     highestModseq: Number(folder.highest_modseq),
-    entries: rows.map((row) => ({ uid: Number(row.uid), flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), messageId: row.message_id, internalDate: Number(row.internal_date), size: Number(row.size) })),
+    uids: rows.map((row) => Number(row.uid)),
+    firstUnseenUid: unseen?.uid == null ? null : Number(unseen.uid),
+  };
+}
+
+export type FolderCounts = { messages: number; unseen: number; deleted: number; size: number; uidNext: number; uidValidity: number; highestModseq: number };
+
+/** STATUS: counts computed by the database, nothing loaded. */
+export async function folderCounts(ctx: ServiceContext, folderId: string): Promise<FolderCounts> {
+  const q = ctx.sql.read;
+  const folder = await q.selectFrom('folder').select(['uidvalidity', 'uid_next', 'highest_modseq']).where('id', '=', folderId).executeTakeFirstOrThrow();
+  const counts = await q
+    .selectFrom('mailbox_entry as e')
+    .innerJoin('message as m', 'm.id', 'e.message_id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('messages'),
+      eb.fn.sum<number>(sql`case when e.flags like '%Seen%' then 0 else 1 end`).as('unseen'),
+      eb.fn.sum<number>(sql`case when e.flags like '%Deleted%' then 1 else 0 end`).as('deleted'),
+      eb.fn.sum<number>('m.size').as('size'),
+    ])
+    .where('e.folder_id', '=', folderId)
+    .executeTakeFirstOrThrow();
+  return {
+    messages: Number(counts.messages),
+    unseen: Number(counts.unseen ?? 0),
+    deleted: Number(counts.deleted ?? 0),
+    size: Number(counts.size ?? 0),
+    uidNext: Number(folder.uid_next),
+    uidValidity: Number(folder.uidvalidity),
+    highestModseq: Number(folder.highest_modseq),
   };
 }
 

@@ -15,7 +15,7 @@ export const EXPUNGE: CommandHandler = {
     const selection = session.selected!;
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
     const limit = byUid ? new Set(selectFromSet(parseSequenceSet(atom(command, 0, 'a UID set'), command.tag), selection.uids, selection.uids.at(-1) ?? 0)) : null;
-    const doomed = selection.uids.filter((uid) => (selection.flags.get(uid) ?? []).includes('\\Deleted') && (!limit || limit.has(uid)));
+    const doomed = (await deletedUids(session)).filter((uid) => !limit || limit.has(uid));
     if (!(await removeAndReport(session, command, doomed))) return;
     session.reply(command, 'OK', `${command.name} completed`);
   },
@@ -59,7 +59,7 @@ export const CLOSE: CommandHandler = {
     argumentCount(command, 0);
     const selection = session.selected!;
     if (!selection.readOnly) {
-      const doomed = selection.uids.filter((uid) => (selection.flags.get(uid) ?? []).includes('\\Deleted'));
+      const doomed = await deletedUids(session);
       await expungeEntries(session.ctx, session.userId!, selection.folder, doomed).catch((error: unknown) => {
         if (!(error instanceof MissiveError && error.code === 'forbidden')) throw error;
       });
@@ -81,4 +81,11 @@ async function removeAndReport(session: ImapSession, command: ImapCommand, uids:
     }
     throw error;
   }
+}
+
+/** The entries of the selected folder this session knows that carry \\Deleted. */
+async function deletedUids(session: ImapSession): Promise<number[]> {
+  const rows = await session.ctx.sql.read.selectFrom('mailbox_entry').select(['uid', 'flags']).where('folder_id', '=', session.selected!.folder.folderId).where('flags', 'like', '%\\Deleted%').execute();
+  const known = new Set(session.selected!.uids);
+  return rows.filter((row) => row.flags.split(' ').includes('\\Deleted') && known.has(Number(row.uid))).map((row) => Number(row.uid));
 }

@@ -72,12 +72,9 @@ async function respond(session: ImapSession, selection: Selection, items: readon
     values.push(...produced.values);
     setSeen ||= produced.opened;
   }
-  if (setSeen && !selection.readOnly && !(selection.flags.get(uid) ?? []).includes('\\Seen')) {
+  if (setSeen && !selection.readOnly && !row.flags.includes('\\Seen')) {
     const [changed] = await storeFlags(session.ctx, session.userId!, selection.folder, [uid], { mode: 'add', flags: ['\\Seen'] });
-    if (changed) {
-      selection.flags.set(uid, changed.flags);
-      if (!items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
-    }
+    if (changed && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
   }
   const seq = selection.uids.indexOf(uid) + 1;
   return seq > 0 ? untagged(seq, { atom: 'FETCH' }, values) : null;
@@ -97,7 +94,6 @@ async function entryRows(session: ImapSession, selection: Selection, uids: reado
       .execute();
     for (const row of found) {
       const flags = row.flags.split(' ').filter(Boolean);
-      selection.flags.set(Number(row.uid), flags);
       rows.set(Number(row.uid), {
         uid: Number(row.uid),
         messageId: row.message_id,

@@ -1,5 +1,5 @@
 import { MissiveError } from '../../../core/errors.ts';
-import { folderSnapshot, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { folderState, imapFolder } from '../../../services/imap/imap-folders.ts';
 import { expungedSince } from '../../../store/repositories/expunged.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import { formatSet, parseSequenceSet } from '../sequence-set.ts';
@@ -26,10 +26,10 @@ export const SELECT: CommandHandler = {
       throw error;
     });
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
-    const snapshot = await folderSnapshot(session.ctx, folder.folderId);
+    const snapshot = await folderState(session.ctx, folder.folderId);
     const readOnly = command.name === 'EXAMINE' || !(folder.rights.send || folder.rights.manage);
-    const unseen = snapshot.entries.findIndex((entry) => !entry.flags.includes('\\Seen'));
-    session.untagged(snapshot.entries.length, { atom: 'EXISTS' });
+    const unseen = snapshot.firstUnseenUid === null ? -1 : snapshot.uids.indexOf(snapshot.firstUnseenUid);
+    session.untagged(snapshot.uids.length, { atom: 'EXISTS' });
     session.untagged(0, { atom: 'RECENT' });
     session.untagged({ atom: 'FLAGS' }, FLAGS.map((flag) => ({ atom: flag })));
     session.write(Buffer.from(`* OK [PERMANENTFLAGS (${readOnly ? '' : FLAGS.join(' ')})] Flags permitted\r\n`));
@@ -37,17 +37,25 @@ export const SELECT: CommandHandler = {
     session.write(Buffer.from(`* OK [UIDVALIDITY ${snapshot.uidValidity}] UIDs valid\r\n`));
     session.write(Buffer.from(`* OK [UIDNEXT ${snapshot.uidNext}] Predicted next UID\r\n`));
     session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
-    session.selected = { folder, readOnly, uids: snapshot.entries.map((entry) => entry.uid), flags: new Map(snapshot.entries.map((entry) => [entry.uid, entry.flags])) };
+    session.selected = { folder, readOnly, uids: snapshot.uids, knownModseq: snapshot.highestModseq };
     session.state = 'selected';
     // QRESYNC: what vanished and what changed since the client's state, in this one exchange.
     if (resync && resync.uidValidity === snapshot.uidValidity) {
       const known = resync.knownUids;
       const vanished = (await expungedSince(session.ctx.sql.read, folder.folderId, resync.modseq)).filter((uid) => !known || known.has(uid));
       if (vanished.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(vanished) });
-      snapshot.entries.forEach((entry, index) => {
-        if (entry.modseq <= resync.modseq) return;
-        session.untagged(index + 1, { atom: 'FETCH' }, [{ atom: 'UID' }, entry.uid, { atom: 'FLAGS' }, entry.flags.map((flag) => ({ atom: flag })), { atom: 'MODSEQ' }, [entry.modseq]]);
-      });
+      const changed = await session.ctx.sql.read
+        .selectFrom('mailbox_entry')
+        .select(['uid', 'flags', 'modseq'])
+        .where('folder_id', '=', folder.folderId)
+        .where('modseq', '>', resync.modseq)
+        .orderBy('uid')
+        .execute();
+      const positions = new Map(snapshot.uids.map((uid, index) => [uid, index + 1]));
+      for (const entry of changed) {
+        const seq = positions.get(Number(entry.uid));
+        if (seq) session.untagged(seq, { atom: 'FETCH' }, [{ atom: 'UID' }, Number(entry.uid), { atom: 'FLAGS' }, entry.flags.split(' ').filter(Boolean).map((flag) => ({ atom: flag })), { atom: 'MODSEQ' }, [Number(entry.modseq)]]);
+      }
     }
     session.reply(command, 'OK', `${command.name} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
   },

@@ -1,5 +1,5 @@
 import { MissiveError } from '../../../core/errors.ts';
-import { folderSnapshot, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { folderCounts, imapFolder } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError } from '../codec/values.ts';
 import type { CommandHandler } from '../session.ts';
 import { argumentCount, astring, list } from './args.ts';
@@ -19,16 +19,16 @@ export const STATUS: CommandHandler = {
       throw error;
     });
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
-    const snapshot = await folderSnapshot(session.ctx, folder.folderId);
+    const counts = await folderCounts(session.ctx, folder.folderId);
     const values: Record<string, number> = {
-      MESSAGES: snapshot.entries.length,
-      UIDNEXT: snapshot.uidNext,
-      UIDVALIDITY: snapshot.uidValidity,
-      UNSEEN: snapshot.entries.filter((entry) => !entry.flags.includes('\\Seen')).length,
+      MESSAGES: counts.messages,
+      UIDNEXT: counts.uidNext,
+      UIDVALIDITY: counts.uidValidity,
+      UNSEEN: counts.unseen,
       RECENT: 0,
-      SIZE: snapshot.entries.reduce((sum, entry) => sum + entry.size, 0),
-      HIGHESTMODSEQ: snapshot.highestModseq,
-      DELETED: snapshot.entries.filter((entry) => entry.flags.includes('\\Deleted')).length,
+      SIZE: counts.size,
+      HIGHESTMODSEQ: counts.highestModseq,
+      DELETED: counts.deleted,
     };
     session.untagged({ atom: 'STATUS' }, folder.path, wanted.flatMap((item) => [{ atom: item }, values[item]!]));
     session.reply(command, 'OK', 'STATUS completed');

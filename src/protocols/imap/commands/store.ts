@@ -41,13 +41,13 @@ export const STORE: CommandHandler = {
       if (error instanceof MissiveError && error.code === 'forbidden') return session.reply(command, 'NO', error.message, 'NOPERM');
       throw error;
     }
-    for (const entry of changed) selection.flags.set(entry.uid, entry.flags);
     const modseqOf = new Map(changed.map((entry) => [entry.uid, entry.modseq]));
+    const flagsNow = operation[2] ? new Map<number, string[]>() : await currentFlags(session, uids);
     // With CONDSTORE every change is reported with its MODSEQ, even when SILENT (RFC 7162 §3.1.3).
     for (const uid of uids) {
       if (operation[2] && !(session.condstore && modseqOf.has(uid))) continue;
       const seq = selection.uids.indexOf(uid) + 1;
-      const current = selection.flags.get(uid) ?? [];
+      const current = flagsNow.get(uid) ?? [];
       const modseq = session.condstore && modseqOf.has(uid) ? [{ atom: 'MODSEQ' }, [modseqOf.get(uid)!]] : [];
       session.untagged(seq, { atom: 'FETCH' }, [...(byUid ? [{ atom: 'UID' }, uid] : []), ...(operation[2] ? [] : [{ atom: 'FLAGS' }, current.map((flag) => ({ atom: flag }))]), ...modseq]);
     }
@@ -76,4 +76,14 @@ async function changedAfter(session: ImapSession, uids: readonly number[], modse
     .where('modseq', '>', modseq)
     .execute();
   return rows.map((row) => Number(row.uid));
+}
+
+/** The flags of some entries as they are now (after the change, whether it changed them or not). */
+export async function currentFlags(session: ImapSession, uids: readonly number[]): Promise<Map<number, string[]>> {
+  const flags = new Map<number, string[]>();
+  for (let i = 0; i < uids.length; i += 500) {
+    const rows = await session.ctx.sql.read.selectFrom('mailbox_entry').select(['uid', 'flags']).where('folder_id', '=', session.selected!.folder.folderId).where('uid', 'in', uids.slice(i, i + 500)).execute();
+    for (const row of rows) flags.set(Number(row.uid), row.flags.split(' ').filter(Boolean));
+  }
+  return flags;
 }
