@@ -15,8 +15,7 @@ export async function reportChanges(session: ImapSession): Promise<void> {
   const highest = Number(folder?.highest_modseq ?? selection.knownModseq);
   if (highest === selection.knownModseq) return;
   // What left, then what arrived or changed since the last report: found by MODSEQ, not by diffing.
-  const known = new Set(selection.uids);
-  reportExpunged(session, (await expungedSince(q, selection.folder.folderId, selection.knownModseq)).filter((uid) => known.has(uid)));
+  reportExpunged(session, (await expungedSince(q, selection.folder.folderId, selection.knownModseq)).filter((uid) => selection.uids.has(uid)));
   const changed = await q
     .selectFrom('mailbox_entry')
     .select(['uid', 'flags', 'modseq'])
@@ -24,16 +23,16 @@ export async function reportChanges(session: ImapSession): Promise<void> {
     .where('modseq', '>', selection.knownModseq)
     .orderBy('uid')
     .execute();
-  const last = selection.uids.at(-1) ?? 0;
+  const last = selection.uids.last();
   const added = changed.filter((entry) => Number(entry.uid) > last);
-  for (const entry of added) selection.uids.push(Number(entry.uid));
+  selection.uids.append(added.map((entry) => Number(entry.uid)));
   if (added.length > 0) session.untagged(selection.uids.length, { atom: 'EXISTS' });
-  const positions = new Map(selection.uids.map((uid, index) => [uid, index + 1]));
   for (const entry of changed) {
     const uid = Number(entry.uid);
-    if (uid > last || !positions.has(uid)) continue;
+    const seq = uid > last ? 0 : selection.uids.seqOf(uid);
+    if (seq === 0) continue;
     const modseq = session.condstore ? [{ atom: 'MODSEQ' }, [Number(entry.modseq)]] : [];
-    session.untagged(positions.get(uid)!, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, entry.flags.split(' ').filter(Boolean).map((flag) => ({ atom: flag })), ...modseq]);
+    session.untagged(seq, { atom: 'FETCH' }, [{ atom: 'UID' }, uid, { atom: 'FLAGS' }, entry.flags.split(' ').filter(Boolean).map((flag) => ({ atom: flag })), ...modseq]);
   }
   selection.knownModseq = highest;
 }
@@ -46,12 +45,8 @@ export async function reportChanges(session: ImapSession): Promise<void> {
 export function reportExpunged(session: ImapSession, removed: readonly number[]): void {
   const selection = session.selected;
   if (!selection || removed.length === 0) return;
-  const gone = new Set(removed);
-  for (let index = selection.uids.length - 1; index >= 0; index--) {
-    const uid = selection.uids[index]!;
-    if (!gone.has(uid)) continue;
-    selection.uids.splice(index, 1);
-    if (!session.qresync) session.untagged(index + 1, { atom: 'EXPUNGE' });
-  }
+  const seqs = selection.uids.remove(removed);
+  if (seqs.length === 0) return;
   if (session.qresync) session.untagged({ atom: 'VANISHED' }, { atom: formatSet(removed) });
+  else for (const seq of seqs) session.untagged(seq, { atom: 'EXPUNGE' });
 }

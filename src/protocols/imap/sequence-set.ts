@@ -1,4 +1,5 @@
 import { ImapParseError } from './codec/values.ts';
+import type { UidList } from './uid-list.ts';
 
 /** `1:4,7,9:*` as ranges; `*` is the largest number in use (the last message, or the last UID). */
 export type SequenceSet = readonly (readonly [number, number])[];
@@ -30,4 +31,11 @@ export function formatSet(numbers: readonly number[]): string {
     parts.push(start === sorted[i] ? String(start) : `${start}:${sorted[i]}`);
   }
   return parts.join(',');
+}
+
+/** The UIDs a set names in the selected folder: by UID (UID commands) or by sequence number. */
+export function resolveSet(set: SequenceSet, byUid: boolean, uids: UidList): number[] {
+  const all = uids.all();
+  if (byUid) return selectFromSet(set, all, uids.last());
+  return selectFromSet(set, all.map((_, index) => index + 1), all.length).map((seq) => all[seq - 1]!);
 }

@@ -7,15 +7,16 @@ import { CommandReader, type ReaderLimits } from './codec/command-reader.ts';
 import { continuation, status, untagged, type ResponseValue, type Status } from './codec/response-writer.ts';
 import { ImapParseError, type ImapCommand } from './codec/values.ts';
 import { COMMANDS } from './commands/index.ts';
+import type { UidList } from './uid-list.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
 /**
- * The selected folder as this session knows it: sequence number n is `uids[n - 1]`, and every
+ * The selected folder as this session knows it: sequence number n is the n-th of `uids`, and every
  * change up to `knownModseq` has been reported. Flags are not kept: they are read when asked
  * for, and changes found by MODSEQ, so an idle session holds little more than its UIDs.
  */
-export type Selection = { folder: ImapFolder; readOnly: boolean; uids: number[]; knownModseq: number };
+export type Selection = { folder: ImapFolder; readOnly: boolean; uids: UidList; knownModseq: number };
 
 export type SessionOptions = {
   secure: boolean;

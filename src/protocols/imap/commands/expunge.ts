@@ -2,7 +2,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import { copyEntries, expungeEntries, imapFolder } from '../../../services/imap/imap-folders.ts';
 import type { ImapCommand } from '../codec/values.ts';
 import { reportExpunged } from '../refresh.ts';
-import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import { parseSequenceSet, resolveSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, astring, atom } from './args.ts';
 
@@ -14,7 +14,7 @@ export const EXPUNGE: CommandHandler = {
     argumentCount(command, byUid ? 1 : 0);
     const selection = session.selected!;
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
-    const limit = byUid ? new Set(selectFromSet(parseSequenceSet(atom(command, 0, 'a UID set'), command.tag), selection.uids, selection.uids.at(-1) ?? 0)) : null;
+    const limit = byUid ? new Set(resolveSet(parseSequenceSet(atom(command, 0, 'a UID set'), command.tag), true, selection.uids)) : null;
     const doomed = (await deletedUids(session)).filter((uid) => !limit || limit.has(uid));
     if (!(await removeAndReport(session, command, doomed))) return;
     session.reply(command, 'OK', `${command.name} completed`);
@@ -30,7 +30,7 @@ export const COPY: CommandHandler = {
     const byUid = command.name.startsWith('UID ');
     const move = command.name.endsWith('MOVE');
     const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
-    const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const uids = resolveSet(set, byUid, selection.uids);
     const path = astring(command, 1, 'a folder');
     const target = await imapFolder(session.ctx, session.userId!, path).catch(() => null);
     if (!target) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');
@@ -86,6 +86,5 @@ async function removeAndReport(session: ImapSession, command: ImapCommand, uids:
 /** The entries of the selected folder this session knows that carry \\Deleted. */
 async function deletedUids(session: ImapSession): Promise<number[]> {
   const rows = await session.ctx.sql.read.selectFrom('mailbox_entry').select(['uid', 'flags']).where('folder_id', '=', session.selected!.folder.folderId).where('flags', 'like', '%\\Deleted%').execute();
-  const known = new Set(session.selected!.uids);
-  return rows.filter((row) => row.flags.split(' ').includes('\\Deleted') && known.has(Number(row.uid))).map((row) => Number(row.uid));
+  return rows.filter((row) => row.flags.split(' ').includes('\\Deleted') && session.selected!.uids.has(Number(row.uid))).map((row) => Number(row.uid));
 }

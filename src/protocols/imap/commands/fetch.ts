@@ -8,7 +8,7 @@ import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from 
 import { bodyStructure } from '../body-structure.ts';
 import { envelopeOf } from '../envelope.ts';
 import { expungedSince } from '../../../store/repositories/expunged.ts';
-import { formatSet, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import { formatSet, parseSequenceSet, resolveSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession, Selection } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
@@ -40,11 +40,11 @@ export const FETCH: CommandHandler = {
     if (changedSince !== null || items.some((item) => item.name === 'MODSEQ')) session.condstore = true;
     if (changedSince !== null && !items.some((item) => item.name === 'MODSEQ')) items.push({ name: 'MODSEQ', peek: true });
     if (byUid && !items.some((item) => item.name === 'UID')) items.unshift({ name: 'UID', peek: true });
-    const uids = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const uids = resolveSet(set, byUid, selection.uids);
     if (vanished && changedSince !== null) {
       // UIDs of the set that left since: VANISHED (EARLIER) before the changes.
       const expunged = await expungedSince(session.ctx.sql.read, selection.folder.folderId, changedSince);
-      const gone = selectFromSet(set, expunged, Math.max(selection.uids.at(-1) ?? 0, expunged.at(-1) ?? 0));
+      const gone = selectFromSet(set, expunged, Math.max(selection.uids.last(), expunged.at(-1) ?? 0));
       if (gone.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(gone) });
     }
     const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
@@ -76,7 +76,7 @@ async function respond(session: ImapSession, selection: Selection, items: readon
     const [changed] = await storeFlags(session.ctx, session.userId!, selection.folder, [uid], { mode: 'add', flags: ['\\Seen'] });
     if (changed && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
   }
-  const seq = selection.uids.indexOf(uid) + 1;
+  const seq = selection.uids.seqOf(uid);
   return seq > 0 ? untagged(seq, { atom: 'FETCH' }, values) : null;
 }
 

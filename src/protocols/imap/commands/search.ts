@@ -57,7 +57,7 @@ async function loadCandidates(session: ImapSession): Promise<Candidate[]> {
     .where('e.folder_id', '=', selection.folder.folderId)
     .execute();
   const byUid = new Map(rows.map((row) => [Number(row.uid), row]));
-  return selection.uids.flatMap((uid, index) => {
+  return selection.uids.all().flatMap((uid, index) => {
     const row = byUid.get(uid);
     if (!row || !row.index_json) return [];
     return [{ seq: index + 1, uid, flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
@@ -156,7 +156,7 @@ function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, ca
     }
     case 'UID': {
       const set = parseSequenceSet(stringArg(reader, command), command.tag);
-      const uids = new Set(selectFromSet(set, candidates.map((candidate) => candidate.uid), session.selected!.uids.at(-1) ?? 0));
+      const uids = new Set(selectFromSet(set, candidates.map((candidate) => candidate.uid), session.selected!.uids.last()));
       return (candidate) => uids.has(candidate.uid);
     }
     case 'NOT': {

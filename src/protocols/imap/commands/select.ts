@@ -4,6 +4,7 @@ import { expungedSince } from '../../../store/repositories/expunged.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import { formatSet, parseSequenceSet } from '../sequence-set.ts';
 import type { CommandHandler } from '../session.ts';
+import { UidList } from '../uid-list.ts';
 import { argumentCount, astring } from './args.ts';
 
 const FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
@@ -37,7 +38,7 @@ export const SELECT: CommandHandler = {
     session.write(Buffer.from(`* OK [UIDVALIDITY ${snapshot.uidValidity}] UIDs valid\r\n`));
     session.write(Buffer.from(`* OK [UIDNEXT ${snapshot.uidNext}] Predicted next UID\r\n`));
     session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
-    session.selected = { folder, readOnly, uids: snapshot.uids, knownModseq: snapshot.highestModseq };
+    session.selected = { folder, readOnly, uids: new UidList(snapshot.uids), knownModseq: snapshot.highestModseq };
     session.state = 'selected';
     // QRESYNC: what vanished and what changed since the client's state, in this one exchange.
     if (resync && resync.uidValidity === snapshot.uidValidity) {

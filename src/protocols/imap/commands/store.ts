@@ -1,7 +1,7 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
-import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import { parseSequenceSet, resolveSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
@@ -30,7 +30,7 @@ export const STORE: CommandHandler = {
       return canonical;
     });
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
-    const named = byUid ? selectFromSet(set, selection.uids, selection.uids.at(-1) ?? 0) : selectFromSet(set, selection.uids.map((_, index) => index + 1), selection.uids.length).map((seq) => selection.uids[seq - 1]!);
+    const named = resolveSet(set, byUid, selection.uids);
     const modified = unchangedSince === null ? [] : await changedAfter(session, named, unchangedSince);
     const uids = named.filter((uid) => !modified.includes(uid));
     const mode = operation[1] === '+' ? 'add' : operation[1] === '-' ? 'remove' : 'set';
@@ -46,12 +46,12 @@ export const STORE: CommandHandler = {
     // With CONDSTORE every change is reported with its MODSEQ, even when SILENT (RFC 7162 §3.1.3).
     for (const uid of uids) {
       if (operation[2] && !(session.condstore && modseqOf.has(uid))) continue;
-      const seq = selection.uids.indexOf(uid) + 1;
+      const seq = selection.uids.seqOf(uid);
       const current = flagsNow.get(uid) ?? [];
       const modseq = session.condstore && modseqOf.has(uid) ? [{ atom: 'MODSEQ' }, [modseqOf.get(uid)!]] : [];
       session.untagged(seq, { atom: 'FETCH' }, [...(byUid ? [{ atom: 'UID' }, uid] : []), ...(operation[2] ? [] : [{ atom: 'FLAGS' }, current.map((flag) => ({ atom: flag }))]), ...modseq]);
     }
-    const failed = modified.map((uid) => (byUid ? uid : selection.uids.indexOf(uid) + 1));
+    const failed = modified.map((uid) => (byUid ? uid : selection.uids.seqOf(uid)));
     session.reply(command, 'OK', `${command.name} completed`, failed.length > 0 ? `MODIFIED ${failed.join(',')}` : undefined);
   },
 };
