@@ -69,13 +69,18 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
       throw error;
     }
   }
+  let index: MessageIndex | null = null;
   return {
     messageId: message.id,
     messageIdHeader: message.message_id_header,
     sender: message.sender,
     size: message.size,
     receivedAt: message.received_at,
-    index: JSON.parse(message.index_json ?? '{}') as MessageIndex,
+    // Parsed when asked for: a whole-message read (IMAP BODY[], raw download) never needs it.
+    get index() {
+      index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex;
+      return index;
+    },
     content,
   };
 }

@@ -145,7 +145,7 @@ async function body(session: ImapSession, selection: Selection, row: Row, item: 
   for await (const chunk of opened.content) chunks.push(chunk as Buffer);
   const content = Buffer.concat(chunks);
   const section = item.section ?? [];
-  const slice = sliceOf(opened.index.structure, content.length, section, '');
+  const slice = section.length === 0 ? { start: 0, end: content.length } : sliceOf(opened.index.structure, content.length, section, '');
   let bytes: Buffer = content.subarray(slice.start, slice.end);
   if (slice.fields) bytes = filterHeader(bytes, slice.fields);
   let name = item.name === 'RFC822' || item.name === 'RFC822.HEADER' || item.name === 'RFC822.TEXT' ? item.name : `BODY[${sectionText(section)}]`;
