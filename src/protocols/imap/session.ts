@@ -179,7 +179,8 @@ export class ImapSession {
       this.write(status(parseError.tag ?? '*', 'BAD', parseError.message));
       return this.#countAnonymous();
     }
-    const handler = COMMANDS[command.name];
+    // Own keys only: a command name is the client's text.
+    const handler = Object.hasOwn(COMMANDS, command.name) ? COMMANDS[command.name] : undefined;
     if (!handler) {
       this.reply(command, 'BAD', `unknown command ${command.name.slice(0, 30)}`);
       return this.#countAnonymous();

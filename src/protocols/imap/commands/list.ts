@@ -47,7 +47,29 @@ export const LIST: CommandHandler = {
 
 function patternMatcher(pattern: string): (path: string) => boolean {
   const inbox = /^inbox$/i.test(pattern);
-  const source = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*');
-  const regex = new RegExp(`^${source}$`);
-  return (path) => regex.test(path) || (inbox && path === 'INBOX');
+  return (path) => globMatches(pattern, path) || (inbox && path === 'INBOX');
+}
+
+/**
+ * `*` matches anything, `%` anything but `/`, other characters themselves. By dynamic
+ * programming over (pattern, path) positions: a client's pattern full of wildcards costs
+ * pattern × path steps, never the exponential backtracking a regular expression could take.
+ */
+export function globMatches(pattern: string, path: string): boolean {
+  // matches[j]: the pattern so far matches path.slice(0, j).
+  let matches = new Array<boolean>(path.length + 1).fill(false);
+  matches[0] = true;
+  for (const char of pattern) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    if (char === '*' || char === '%') {
+      next[0] = matches[0]!;
+      for (let j = 1; j <= path.length; j++) {
+        next[j] = matches[j]! || (next[j - 1]! && (char === '*' || path[j - 1] !== '/'));
+      }
+    } else {
+      for (let j = 1; j <= path.length; j++) next[j] = matches[j - 1]! && path[j - 1] === char;
+    }
+    matches = next;
+  }
+  return matches[path.length]!;
 }
