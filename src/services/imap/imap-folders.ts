@@ -53,10 +53,15 @@ export async function imapFolders(ctx: ServiceContext, userId: string): Promise<
   return folders;
 }
 
-/** The folder at a path (INBOX in any case), or `not_found`. */
-export async function imapFolder(ctx: ServiceContext, userId: string, path: string): Promise<ImapFolder> {
+/** The folder at a path (INBOX in any case), or null when the user has none there. */
+export async function findImapFolder(ctx: ServiceContext, userId: string, path: string): Promise<ImapFolder | null> {
   const wanted = path.toUpperCase() === 'INBOX' ? 'INBOX' : path;
-  const found = (await imapFolders(ctx, userId)).find((folder) => folder.path === wanted);
+  return (await imapFolders(ctx, userId)).find((folder) => folder.path === wanted) ?? null;
+}
+
+/** The folder at a path, or `not_found`. */
+export async function imapFolder(ctx: ServiceContext, userId: string, path: string): Promise<ImapFolder> {
+  const found = await findImapFolder(ctx, userId, path);
   if (!found) throw new MissiveError('not_found', `no folder ${path}`);
   return found;
 }

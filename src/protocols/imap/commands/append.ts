@@ -1,6 +1,6 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { deposit } from '../../../services/deposit/deposit.ts';
-import { imapFolder } from '../../../services/imap/imap-folders.ts';
+import { findImapFolder } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError } from '../codec/values.ts';
 import { reportChanges } from '../refresh.ts';
 import type { CommandHandler } from '../session.ts';
@@ -32,7 +32,7 @@ export const APPEND: CommandHandler = {
     if (date?.type === 'string' && date.form === 'quoted') at++;
     const message = command.args[at];
     if (!message || message.type !== 'string' || message.form === 'quoted' || at !== command.args.length - 1) throw new ImapParseError('APPEND folder [(flags)] [date-time] {literal}', command.tag);
-    const folder = await imapFolder(session.ctx, session.userId!, path).catch(() => null);
+    const folder = await findImapFolder(session.ctx, session.userId!, path);
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');
     try {
       const result = await deposit(session.ctx, {

@@ -1,5 +1,5 @@
 import { MissiveError } from '../../../core/errors.ts';
-import { copyEntries, expungeEntries, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { copyEntries, expungeEntries, findImapFolder } from '../../../services/imap/imap-folders.ts';
 import type { ImapCommand } from '../codec/values.ts';
 import { reportExpunged } from '../refresh.ts';
 import { parseSequenceSet, resolveSet } from '../sequence-set.ts';
@@ -32,7 +32,7 @@ export const COPY: CommandHandler = {
     const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
     const uids = resolveSet(set, byUid, selection.uids);
     const path = astring(command, 1, 'a folder');
-    const target = await imapFolder(session.ctx, session.userId!, path).catch(() => null);
+    const target = await findImapFolder(session.ctx, session.userId!, path);
     if (!target) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');
     if (move && selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
     let result;

@@ -1,5 +1,4 @@
-import { MissiveError } from '../../../core/errors.ts';
-import { folderState, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { findImapFolder, folderState } from '../../../services/imap/imap-folders.ts';
 import { expungedSince } from '../../../store/repositories/expunged.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import { formatSet, parseSequenceSet } from '../sequence-set.ts';
@@ -22,10 +21,7 @@ export const SELECT: CommandHandler = {
     session.selected = null;
     session.state = 'authenticated';
     const path = astring(command, 0, 'a folder');
-    const folder = await imapFolder(session.ctx, session.userId!, path).catch((error: unknown) => {
-      if (error instanceof MissiveError && error.code === 'not_found') return null;
-      throw error;
-    });
+    const folder = await findImapFolder(session.ctx, session.userId!, path);
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
     const snapshot = await folderState(session.ctx, folder.folderId);
     const readOnly = command.name === 'EXAMINE' || !(folder.rights.send || folder.rights.manage);

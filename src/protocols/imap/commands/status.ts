@@ -1,5 +1,4 @@
-import { MissiveError } from '../../../core/errors.ts';
-import { folderCounts, imapFolder } from '../../../services/imap/imap-folders.ts';
+import { findImapFolder, folderCounts } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError } from '../codec/values.ts';
 import type { CommandHandler } from '../session.ts';
 import { argumentCount, astring, list } from './args.ts';
@@ -14,10 +13,7 @@ export const STATUS: CommandHandler = {
     const path = astring(command, 0, 'a folder');
     const wanted = list(command, 1, 'status items').map((item) => (item.type === 'atom' ? item.value.toUpperCase() : ''));
     for (const item of wanted) if (!ITEMS.has(item)) throw new ImapParseError(`unknown status item ${item.slice(0, 20) || '(not an atom)'}`, command.tag);
-    const folder = await imapFolder(session.ctx, session.userId!, path).catch((error: unknown) => {
-      if (error instanceof MissiveError && error.code === 'not_found') return null;
-      throw error;
-    });
+    const folder = await findImapFolder(session.ctx, session.userId!, path);
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
     const counts = await folderCounts(session.ctx, folder.folderId);
     const values: Record<string, number> = {
