@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
-import { startImap } from '../../src/protocols/imap/imap-server.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { issueAccessToken } from '../../src/services/identity/access-tokens.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestImap } from '../support/imap.ts';
 import { DOMAIN, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 
 const exec = promisify(execFile);
@@ -17,10 +15,8 @@ engineTest('IMAP clients: curl lists and fetches over STARTTLS; imapflow logs in
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'curl');
   const { token } = await issueAccessToken(rt.ctx, 'khaddad', { label: 'imapflow' });
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Pour curl', body: 'Lu par curl.' }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const ca = path.join(rt.config.dataDir, 'tls', 'ca.crt');
+  const imap = await startTestImap(t, rt);
+  const ca = imap.ca;
   const curl = (url: string) => exec('curl', ['--silent', '--show-error', '--ssl-reqd', '--cacert', ca, '--resolve', `localhost:${imap.port}:127.0.0.1`, '--user', `khaddad:${secret}`, url]);
 
   const listing = await curl(`imap://localhost:${imap.port}/`);
@@ -29,12 +25,12 @@ engineTest('IMAP clients: curl lists and fetches over STARTTLS; imapflow logs in
   assert.match(message.stdout, /Subject: Pour curl/);
   assert.match(message.stdout, /Lu par curl\./);
 
-  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: token }, logger: false });
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, tls: { ca: [imap.tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: token }, logger: false });
   await client.connect();
   const status = await client.status('INBOX', { messages: true });
   assert.equal(status && status.messages, 1);
   await client.logout();
-  const forged = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: `mst_${'A'.repeat(43)}` }, logger: false });
+  const forged = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, tls: { ca: [imap.tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', accessToken: `mst_${'A'.repeat(43)}` }, logger: false });
   await assert.rejects(forged.connect());
   forged.close();
 });
@@ -45,10 +41,8 @@ engineTest('IMAP folders with imapflow: create, rename, delete an own folder; st
   await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imapflow');
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'À classer' }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const client = new ImapFlow({ host: '127.0.0.1', port: imap.securePort!, secure: true, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
+  const imap = await startTestImap(t, rt, { implicitTls: true });
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: true, tls: { ca: [imap.tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
   await client.connect();
   t.after(() => client.logout().catch(() => undefined));
   await client.mailboxCreate('Patients 2026');
@@ -104,10 +98,8 @@ engineTest('IMAP CONDSTORE: ENABLE, HIGHESTMODSEQ, FETCH (CHANGEDSINCE), MODSEQ 
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'resync');
   for (const subject of ['Un', 'Deux']) await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const imap = await startTestImap(t, rt, { implicitTls: true });
+  const args = { ca: imap.ca, port: imap.port, user: 'khaddad', password: secret };
   const out = JSON.parse((await exec('python3', ['-c', PYTHON_CONDSTORE, JSON.stringify(args)])).stdout) as Record<string, unknown>;
   assert.equal(out.enable, 'OK');
   assert.deepEqual(out.enabled, ['CONDSTORE']);
@@ -164,10 +156,8 @@ engineTest('IMAP QRESYNC: expunges reported as VANISHED, SELECT (QRESYNC …) gi
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'resync');
   for (const subject of ['Un', 'Deux', 'Trois']) await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const imap = await startTestImap(t, rt, { implicitTls: true });
+  const args = { ca: imap.ca, port: imap.port, user: 'khaddad', password: secret };
   const out = JSON.parse((await exec('python3', ['-c', PYTHON_QRESYNC, JSON.stringify(args)])).stdout) as Record<string, unknown>;
   assert.deepEqual(out.vanishedLive, ['2']);
   assert.equal(out.select, 'OK');

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { startImap } from '../../src/protocols/imap/imap-server.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { grantMember } from '../../src/services/accounts.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestImap } from '../support/imap.ts';
 import { DOMAIN, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 
 const exec = promisify(execFile);
@@ -80,10 +78,8 @@ engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetc
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
   const sent = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie', body: 'Bonjour Karim,\r\nles résultats sont normaux.' }));
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`cardiologie@${DOMAIN}`], subject: 'Pour le service' }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.port, user: 'khaddad', password: secret };
+  const imap = await startTestImap(t, rt);
+  const args = { ca: imap.ca, port: imap.port, user: 'khaddad', password: secret };
   const { stdout } = await exec('python3', ['-c', PYTHON_CLIENT, JSON.stringify(args)]);
   const out = JSON.parse(stdout) as Record<string, unknown>;
   assert.ok((out.capsBefore as string[]).includes('STARTTLS') && (out.capsBefore as string[]).includes('LOGINDISABLED'));
@@ -145,10 +141,8 @@ async function talk(port: number, lines: string[], until: RegExp): Promise<strin
 
 engineTest('IMAP resistance: garbage gets BAD, a big literal before login is refused, too many commands or failed logins before login close the connection', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: true, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const port = imap.port!;
+  const imap = await startTestImap(t, rt, { plainLoginAllowed: true });
+  const port = imap.port;
   const garbage = await talk(port, ['\x00\xff\r\n', 'a1 FROB\r\n', 'a2 LOGIN {5000}\r\n', 'a3 NOOP\r\n'], /a3 OK/);
   assert.match(garbage, /\* BAD /);
   assert.match(garbage, /a1 BAD unknown command FROB/);
@@ -206,12 +200,10 @@ engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUC
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie' }));
   await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Compte rendu du scanner', attachment: { name: 'scanner.pdf', bytes: Buffer.from('%PDF-1.4 scanner') } }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: -1, securePort: 0, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
+  const imap = await startTestImap(t, rt, { implicitTls: true });
   const { spawn } = await import('node:child_process');
   const { createInterface } = await import('node:readline');
-  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: imap.securePort, user: 'khaddad', password: secret };
+  const args = { ca: imap.ca, port: imap.port, user: 'khaddad', password: secret };
   const child = spawn('python3', ['-c', PYTHON_SECOND, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
-import { startImap } from '../../src/protocols/imap/imap-server.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestImap } from '../support/imap.ts';
 import { DOMAIN, rawMessage, seedSmallOperator, send, settles } from '../support/fixtures.ts';
 
 engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch envelopes and sources, search, flag, move, append a draft, and IDLE woken by a delivery', async (t, rt) => {
@@ -11,10 +10,8 @@ engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch en
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imapflow');
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Premier', body: 'Texte du premier.' }));
   await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Second' }));
-  const tls = await loadTlsMaterial(rt.config);
-  const imap = await startImap(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false, plainLoginAllowed: false, maxLiteralBytes: 1 << 20 });
-  t.after(() => imap.close());
-  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port!, secure: false, tls: { ca: [tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
+  const imap = await startTestImap(t, rt);
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, tls: { ca: [imap.tls.anchors], servername: 'localhost' }, auth: { user: 'khaddad', pass: secret }, logger: false });
   await client.connect();
   t.after(() => client.logout().catch(() => undefined));
 

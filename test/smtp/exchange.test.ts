@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { ALL_RIGHTS } from '../../src/core/mailbox.ts';
 import { startExchange, type ExchangeListener } from '../../src/protocols/smtp/exchange.ts';
@@ -12,7 +12,7 @@ import { addDomain, addMailbox, addUser } from '../../src/services/accounts.ts';
 import { startOutbound, type OutboundRunner } from '../../src/services/outbound/outbound-runner.ts';
 import { importWhitelist } from '../../src/services/trust/whitelist-import.ts';
 import { engines, freshRuntime, type EngineName, type TestRuntime } from '../support/engines.ts';
-import { DOMAIN, openAs, rawMessage, seedSmallOperator, send, settles } from '../support/fixtures.ts';
+import { DOMAIN, eventually, openAs, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 import { operatorSubject, testCa, type TestCa, type TestCertificate } from '../support/test-pki.ts';
 import { domainXml, whitelistXml } from '../support/whitelist.ts';
 
@@ -61,14 +61,18 @@ async function recipientState(rt: TestRuntime, messageId: string, address: strin
   return row?.state ?? 'none';
 }
 
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  await settles(
-    (async () => {
-      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-    })(),
-    what,
-    30_000,
-  );
+/** Operator A (the small operator on DOMAIN) and operator B, each whitelisting and routing to the other; stopped after the test. */
+async function twoOperators(t: TestContext, engine: EngineName): Promise<{ a: Operator; b: Operator }> {
+  const ca = await testCa();
+  t.after(() => rmSync(ca.dir, { recursive: true, force: true }));
+  const pair = { a: await startOperator(engine, ca, DOMAIN, await ca.issue('a', operatorSubject(DOMAIN))), b: null as unknown as Operator };
+  t.after(() => stopOperator(pair.a));
+  pair.b = await startOperator(engine, ca, B, await ca.issue('b', operatorSubject(B)));
+  t.after(() => stopOperator(pair.b));
+  await seedSmallOperator(pair.a.rt.ctx);
+  await seedB(pair.b);
+  await trustEachOther([pair.a, pair.b]);
+  return pair;
 }
 
 async function messageByHeader(rt: TestRuntime, header: string) {
@@ -83,22 +87,14 @@ async function seedB(b: Operator): Promise<void> {
 
 for (const engine of engines()) {
   test(`two Missive operators exchange mail both ways over mutual TLS, with proofs on both sides [${engine}]`, async (t) => {
-    const ca = await testCa();
-    t.after(() => rmSync(ca.dir, { recursive: true, force: true }));
-    const a = await startOperator(engine, ca, DOMAIN, await ca.issue('a', operatorSubject(DOMAIN)));
-    t.after(() => stopOperator(a));
-    const b = await startOperator(engine, ca, B, await ca.issue('b', operatorSubject(B)));
-    t.after(() => stopOperator(b));
-    await seedSmallOperator(a.rt.ctx);
-    await seedB(b);
-    await trustEachOther([a, b]);
+    const { a, b } = await twoOperators(t, engine);
 
     // A → B, with a local copy in the same message.
     const raw = rawMessage({ from: `emartin@${DOMAIN}`, to: [`louis.moreau@${B}`, `sbernard@${DOMAIN}`], subject: 'Compte rendu inter-opérateurs', body: 'Bonjour Louis,\r\nle compte rendu suit.' });
     const sent = await send(a.rt.ctx, `emartin@${DOMAIN}`, 'emartin', raw);
     assert.deepEqual(sent.queued, [`louis.moreau@${B}`]);
     assert.deepEqual(sent.recipients.map((recipient) => recipient.address), [`sbernard@${DOMAIN}`]);
-    await until('delivery to B', async () => (await recipientState(a.rt, sent.messageId, `louis.moreau@${B}`)) === 'delivered');
+    await eventually('delivery to B', async () => (await recipientState(a.rt, sent.messageId, `louis.moreau@${B}`)) === 'delivered', 30_000);
     const arrived = await messageByHeader(b.rt, sent.messageIdHeader);
     assert.ok(arrived, 'the message is stored at B');
     assert.equal(arrived.sender, `emartin@${DOMAIN}`);
@@ -122,7 +118,7 @@ for (const engine of engines()) {
 
     // B → A: the reply comes back the same way.
     const reply = await send(b.rt.ctx, `louis.moreau@${B}`, 'lmoreau', rawMessage({ from: `louis.moreau@${B}`, to: [`emartin@${DOMAIN}`], subject: 'Re: Compte rendu' }));
-    await until('delivery to A', async () => (await recipientState(b.rt, reply.messageId, `emartin@${DOMAIN}`)) === 'delivered');
+    await eventually('delivery to A', async () => (await recipientState(b.rt, reply.messageId, `emartin@${DOMAIN}`)) === 'delivered', 30_000);
     const back = await messageByHeader(a.rt, reply.messageIdHeader);
     assert.ok(back);
     const inbox = await a.rt.ctx.sql.read.selectFrom('mailbox_entry as e').innerJoin('folder as f', 'f.id', 'e.folder_id').select('f.name').where('e.message_id', '=', back.id).execute();
@@ -130,21 +126,15 @@ for (const engine of engines()) {
   });
 
   test(`the queue: a peer down is retried with back-off, survives a restart, and a refusal or expiry gives the sender a failure notice [${engine}]`, async (t) => {
-    const ca = await testCa();
-    t.after(() => rmSync(ca.dir, { recursive: true, force: true }));
-    let a = await startOperator(engine, ca, DOMAIN, await ca.issue('a', operatorSubject(DOMAIN)));
-    t.after(() => stopOperator(a));
-    const b = await startOperator(engine, ca, B, await ca.issue('b', operatorSubject(B)));
-    t.after(() => stopOperator(b));
-    await seedSmallOperator(a.rt.ctx);
-    await seedB(b);
-    await trustEachOther([a, b]);
+    const pair = await twoOperators(t, engine);
+    let a = pair.a;
+    const b = pair.b;
     await b.exchange!.close();
     b.exchange = null;
 
     const sent = await send(a.rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`louis.moreau@${B}`], subject: 'Pendant la panne' }));
     const queueRow = () => queued(a.rt, sent.messageId);
-    await until('a first failed attempt', async () => (await queueRow())?.attempts === 1);
+    await eventually('a first failed attempt', async () => (await queueRow())?.attempts === 1, 30_000);
     const first = (await queueRow())!;
     assert.equal(first.next_attempt_at, a.rt.clock.now + 60_000, 'first retry after a minute');
     assert.match(first.last_error ?? '', /ECONNREFUSED|connect/);
@@ -160,6 +150,7 @@ for (const engine of engines()) {
     await a.exchange?.close();
     const reopened = await a.rt.reopen();
     a = { ...a, rt: reopened, exchange: null };
+    pair.a = a;
     a.runner = startOutbound(reopened.ctx, { ourName: DOMAIN, tls: outboundTls(await loadTlsMaterial(reopened.config), false), pollMs: 3_600_000 });
     await listen(a);
     // B is back (on another port: the route follows it).
@@ -171,7 +162,7 @@ for (const engine of engines()) {
 
     // A recipient B does not know: refused for good, a failure notice in the sender's Inbox.
     const unknown = await send(a.rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`inconnu@${B}`, `louis.moreau@${B}`], subject: 'Deux destinataires' }));
-    await until('the refusal', async () => (await recipientState(a.rt, unknown.messageId, `inconnu@${B}`)) === 'failed');
+    await eventually('the refusal', async () => (await recipientState(a.rt, unknown.messageId, `inconnu@${B}`)) === 'failed', 30_000);
     assert.equal(await recipientState(a.rt, unknown.messageId, `louis.moreau@${B}`), 'delivered');
     const notice = await a.rt.ctx.sql.read
       .selectFrom('message as m')
@@ -194,7 +185,7 @@ for (const engine of engines()) {
     // B down past the retry lifetime: the sender is told, with the expiry status.
     await b.exchange!.close();
     const late = await send(a.rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`louis.moreau@${B}`], subject: 'Trop tard' }));
-    await until('a failed attempt', async () => ((await queued(a.rt, late.messageId))?.attempts ?? 0) >= 1);
+    await eventually('a failed attempt', async () => ((await queued(a.rt, late.messageId))?.attempts ?? 0) >= 1, 30_000);
     a.rt.clock.now += 121 * 3_600_000;
     assert.equal(await a.runner.runOnce(), 1);
     assert.equal(await recipientState(a.rt, late.messageId, `louis.moreau@${B}`), 'failed');

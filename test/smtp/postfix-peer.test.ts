@@ -10,23 +10,13 @@ import { outboundTls } from '../../src/runtime/start-smtp.ts';
 import { startOutbound } from '../../src/services/outbound/outbound-runner.ts';
 import { importWhitelist } from '../../src/services/trust/whitelist-import.ts';
 import { engines, freshRuntime } from '../support/engines.ts';
-import { DOMAIN, openAs, rawMessage, seedSmallOperator, send, settles } from '../support/fixtures.ts';
+import { DOMAIN, eventually, openAs, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 import { startPostfixPeer } from '../support/postfix-peer.ts';
 import { operatorSubject, testCa } from '../support/test-pki.ts';
 import { domainXml, whitelistXml } from '../support/whitelist.ts';
 
 const exec = promisify(execFile);
 const PEER = 'ch-postfix.mssante.test';
-
-async function until(what: string, check: () => Promise<boolean> | boolean, limitMs = 60_000): Promise<void> {
-  await settles(
-    (async () => {
-      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100));
-    })(),
-    what,
-    limitMs,
-  );
-}
 
 for (const engine of engines()) {
   test(`Postfix (Debian) as another operator: it receives from Missive and sends to it, both over mutual TLS checked on both sides [${engine}]`, async (t) => {
@@ -51,7 +41,7 @@ for (const engine of engines()) {
 
     // Missive → Postfix: delivered into the peer's Maildir, and proven delivered by that operator.
     const sent = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`dr.durand@${PEER}`], subject: 'Lettre de liaison', body: 'Bonjour Docteur,\r\nvoici la lettre de liaison.' }));
-    await until('Postfix stores the message', () => postfix.delivered('dr.durand').length === 1).catch((error: unknown) => {
+    await eventually('Postfix stores the message', () => postfix.delivered('dr.durand').length === 1).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${postfix.log()}`);
     });
     const [stored] = postfix.delivered('dr.durand');
@@ -73,7 +63,7 @@ with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20) as s:
     const letter = `From: Dr Durand <dr.durand@${PEER}>\r\nTo: emartin@${DOMAIN}\r\nSubject: Reponse de l'hopital\r\nMessage-ID: <reponse-1@${PEER}>\r\n\r\nBien recu, merci.\r\n`;
     await exec('python3', ['-c', script, String(postfix.injectPort), `dr.durand@${PEER}`, `emartin@${DOMAIN}`, letter]);
     const arrived = async () => rt.ctx.sql.read.selectFrom('message').selectAll().where('message_id_header', '=', `<reponse-1@${PEER}>`).executeTakeFirst();
-    await until('Missive receives the reply', async () => (await arrived()) !== undefined).catch((error: unknown) => {
+    await eventually('Missive receives the reply', async () => (await arrived()) !== undefined).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${postfix.log()}`);
     });
     const reply = (await arrived())!;

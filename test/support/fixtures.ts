@@ -131,6 +131,20 @@ export async function settles<T>(promise: Promise<T>, what: string, limitMs = 60
   }
 }
 
+/**
+ * Waits until `check` holds, looking again every 20 ms (deliveries and queues finish on their
+ * own time); fails instead of hanging, like `settles`.
+ */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, limitMs = 60_000): Promise<void> {
+  await settles(
+    (async () => {
+      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+    })(),
+    what,
+    limitMs,
+  );
+}
+
 /** Asserts that `promise` rejects with a MissiveError of that code; returns the error. */
 export async function expectCode(promise: Promise<unknown>, code: MissiveErrorCode): Promise<MissiveError> {
   let caught: unknown;
