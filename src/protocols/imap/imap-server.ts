@@ -2,27 +2,18 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createSecureContext, TLSSocket } from 'node:tls';
 import type { ServiceContext } from '../../services/context.ts';
 import { connectionsPerAddress } from '../smtp/connection-limits.ts';
-import type { TlsMaterial } from '../smtp/tls-material.ts';
+import type { TlsListenerOptions, TlsListeners } from '../listener-options.ts';
 import { tlsPolicy } from '../smtp/tls-policy.ts';
 import { status } from './codec/response-writer.ts';
 import { ImapSession } from './session.ts';
 
-export type ImapOptions = {
-  host: string;
-  /** STARTTLS port (143); -1: off. */
-  port: number;
-  /** Implicit TLS port (993); -1: off. */
-  securePort: number;
-  domain: string;
-  tls: TlsMaterial;
-  allowTls13: boolean;
+export type ImapOptions = TlsListenerOptions & {
   /** Development on loopback: LOGIN without TLS for local tools. */
   plainLoginAllowed: boolean;
-  connectionsPerAddress?: number;
   maxLiteralBytes: number;
 };
 
-export type ImapListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
+export type ImapListeners = TlsListeners;
 
 /** The IMAP listeners: STARTTLS on one port, TLS from the first byte on the other, the same sessions behind. */
 export async function startImap(ctx: ServiceContext, options: ImapOptions): Promise<ImapListeners> {

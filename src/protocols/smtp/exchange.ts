@@ -9,10 +9,10 @@ import { findMailboxByKey } from '../../store/repositories/accounts.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
 import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
 import { smtpReply, type SmtpReplyError } from './replies.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import type { TlsListenerOptions } from '../listener-options.ts';
 import { tlsPolicy } from './tls-policy.ts';
 
-export type ExchangeOptions = { host: string; port: number; domain: string; tls: TlsMaterial; allowTls13: boolean; connectionsPerAddress?: number };
+export type ExchangeOptions = Omit<TlsListenerOptions, 'securePort'>;
 export type ExchangeListener = { port: number | null; close(): Promise<void> };
 
 /**

@@ -10,22 +10,10 @@ import { connectionsPerAddress } from './connection-limits.ts';
 import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
 import { smtpReply } from './replies.ts';
 import { tlsPolicy } from './tls-policy.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import type { TlsListenerOptions, TlsListeners } from '../listener-options.ts';
 
-export type SubmissionOptions = {
-  host: string;
-  /** STARTTLS port (587); -1: not listened on. */
-  port: number;
-  /** Implicit TLS port (465); -1: not listened on. */
-  securePort: number;
-  domain: string;
-  tls: TlsMaterial;
-  allowTls13: boolean;
-  /** Connections one address may hold at once (default CONNECTIONS_PER_ADDRESS). */
-  connectionsPerAddress?: number;
-};
-
-export type SubmissionListeners = { port: number | null; securePort: number | null; close(): Promise<void> };
+export type SubmissionOptions = TlsListenerOptions;
+export type SubmissionListeners = TlsListeners;
 
 /**
  * SMTP submission for mail clients and health software: AUTH PLAIN and LOGIN with application
