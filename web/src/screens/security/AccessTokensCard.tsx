@@ -1,55 +1,28 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { issueAccessToken, listAccessTokens, revokeAccessToken, type AccessToken } from '../../api/account.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { useToaster } from '../../components/Toaster.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
-import { errorText } from '../../lib/errors.ts';
-import { useAsync } from '../../lib/useAsync.ts';
 import { FreshSecret } from './FreshSecret.tsx';
+import { useRevocableSecrets } from './useRevocableSecrets.ts';
 
 const LIFETIMES_HOURS = [1, 8, 24] as const;
 
 /** Bearer tokens for SASL XOAUTH2 / OAUTHBEARER: short-lived, revocable, shown once. */
 export function AccessTokensCard() {
-  const i18n = useI18n();
-  const { t, lang } = i18n;
-  const { notify } = useToaster();
-  const tokens = useAsync(() => listAccessTokens(), []);
+  const { t, lang } = useI18n();
   const [label, setLabel] = useState('');
   const [hours, setHours] = useState<number>(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [fresh, setFresh] = useState<(AccessToken & { token: string }) | null>(null);
-
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      const made = await issueAccessToken(label.trim(), hours * 3600);
-      setFresh(made);
-      setLabel('');
-      tokens.setData((list) => [...(list ?? []), { id: made.id, label: made.label, createdAt: made.createdAt, expiresAt: made.expiresAt }]);
-    } catch (reason) {
-      setError(errorText(i18n, reason));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const revoke = async (token: AccessToken) => {
-    try {
-      await revokeAccessToken(token.id);
-      tokens.setData((list) => list?.filter((item) => item.id !== token.id));
-      if (fresh?.id === token.id) setFresh(null);
-      notify(t('accessTokens.revoked', { label: token.label }), 'success');
-    } catch (reason) {
-      notify(errorText(i18n, reason), 'error');
-    }
-  };
+  const { items: tokens, busy, error, fresh, hideFresh, create, revoke } = useRevocableSecrets({
+    list: listAccessTokens,
+    make: () => issueAccessToken(label.trim(), hours * 3600),
+    revoke: revokeAccessToken,
+    insert: (list: AccessToken[], made) => [...list, { id: made.id, label: made.label, createdAt: made.createdAt, expiresAt: made.expiresAt }],
+    revokedText: (token) => t('accessTokens.revoked', { label: token.label }),
+    onMade: () => setLabel(''),
+  });
 
   return (
     <section className="card" aria-labelledby="access-tokens-title">
@@ -63,7 +36,7 @@ export function AccessTokensCard() {
           message={t('accessTokens.fresh', { label: fresh.label, date: formatDateTime(lang, fresh.expiresAt) })}
           secret={fresh.token}
           secretLabel={t('accessTokens.secretLabel')}
-          onDone={() => setFresh(null)}
+          onDone={hideFresh}
         />
       ) : null}
       <form className="inline-form" onSubmit={create} noValidate>

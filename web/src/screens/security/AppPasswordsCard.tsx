@@ -1,52 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { createAppPassword, listAppPasswords, revokeAppPassword, type AppPassword } from '../../api/account.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { useToaster } from '../../components/Toaster.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
-import { errorText } from '../../lib/errors.ts';
-import { useAsync } from '../../lib/useAsync.ts';
 import { FreshSecret } from './FreshSecret.tsx';
+import { useRevocableSecrets } from './useRevocableSecrets.ts';
 
 /** Passwords for mail clients and health software (SMTP, IMAP): one per program, revocable alone; the secret is shown once. */
 export function AppPasswordsCard() {
-  const i18n = useI18n();
-  const { t, lang } = i18n;
-  const { notify } = useToaster();
-  const passwords = useAsync(() => listAppPasswords(), []);
+  const { t, lang } = useI18n();
   const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [fresh, setFresh] = useState<(AppPassword & { secret: string }) | null>(null);
-
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      const made = await createAppPassword(label.trim());
-      setFresh(made);
-      setLabel('');
-      passwords.setData((list) => [{ id: made.id, label: made.label, createdAt: made.createdAt, lastUsedAt: null }, ...(list ?? [])]);
-    } catch (reason) {
-      setError(errorText(i18n, reason));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const revoke = async (password: AppPassword) => {
-    try {
-      await revokeAppPassword(password.id);
-      passwords.setData((list) => list?.filter((item) => item.id !== password.id));
-      if (fresh?.id === password.id) setFresh(null);
-      notify(t('appPasswords.revoked', { label: password.label }), 'success');
-    } catch (reason) {
-      notify(errorText(i18n, reason), 'error');
-    }
-  };
+  const { items: passwords, busy, error, fresh, hideFresh, create, revoke } = useRevocableSecrets({
+    list: listAppPasswords,
+    make: () => createAppPassword(label.trim()),
+    revoke: revokeAppPassword,
+    insert: (list: AppPassword[], made) => [{ id: made.id, label: made.label, createdAt: made.createdAt, lastUsedAt: null }, ...list],
+    revokedText: (password) => t('appPasswords.revoked', { label: password.label }),
+    onMade: () => setLabel(''),
+  });
 
   return (
     <section className="card" aria-labelledby="app-passwords-title">
@@ -55,7 +28,7 @@ export function AppPasswordsCard() {
         {t('appPasswords.title')}
       </h2>
       <p className="card-intro">{t('appPasswords.intro')}</p>
-      {fresh ? <FreshSecret message={t('appPasswords.fresh', { label: fresh.label })} secret={fresh.secret} secretLabel={t('appPasswords.secretLabel')} onDone={() => setFresh(null)} /> : null}
+      {fresh ? <FreshSecret message={t('appPasswords.fresh', { label: fresh.label })} secret={fresh.secret} secretLabel={t('appPasswords.secretLabel')} onDone={hideFresh} /> : null}
       <form className="inline-form" onSubmit={create} noValidate>
         <div className="field">
           <label htmlFor="app-password-label">{t('appPasswords.label')}</label>
