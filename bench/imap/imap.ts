@@ -15,7 +15,7 @@ const exec = promisify(execFile);
 const CLIENT = fileURLToPath(new URL('./client.py', import.meta.url));
 const INOTIFY = '/proc/sys/fs/inotify/max_user_instances';
 
-type Plan = { messages: number; bodies: number; clients: number; seconds: number; idle: number };
+type Plan = { messages: number; bodies: number; clients: number; seconds: number; idle: number; phases: string[] };
 type Figures = { envelopesPerSecond: number; bodiesMegabytesPerSecond: number; sessionsPerSecond: number; idleKilobytesPerConnection: number };
 type Target = { port: number; user: string; password: string; pid: () => number; settleMs?: number };
 
@@ -30,14 +30,16 @@ type Target = { port: number; user: string; password: string; pid: () => number;
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { messages: { type: 'string', default: '10000' }, bodies: { type: 'string', default: '1000' }, clients: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, idle: { type: 'string', default: '2000' } },
+    options: { messages: { type: 'string', default: '10000' }, bodies: { type: 'string', default: '1000' }, clients: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, idle: { type: 'string', default: '2000' }, 'missive-only': { type: 'boolean', default: false }, phases: { type: 'string', default: 'envelopes,bodies,sessions,idle' } },
   });
-  const plan: Plan = { messages: Number(values.messages), bodies: Math.min(Number(values.bodies), Number(values.messages)), clients: Number(values.clients), seconds: Number(values.seconds), idle: Number(values.idle) };
+  const plan: Plan = { messages: Number(values.messages), bodies: Math.min(Number(values.bodies), Number(values.messages)), clients: Number(values.clients), seconds: Number(values.seconds), idle: Number(values.idle), phases: values.phases.split(',') };
   console.log(`imap: one mailbox of ${plan.messages} messages of ~20 KB; ${plan.bodies} bodies; ${plan.clients} clients for ${plan.seconds} s; ${plan.idle} idle connections`);
   const messages = Array.from({ length: plan.messages }, (_, index) => numbered(index));
-  await installPeer();
+  if (!values['missive-only']) await installPeer();
   const results: Record<string, Figures> = {};
   results.missive = await benchMissive(plan, messages);
+  // For quick reruns while tuning; the figures that count are the ratios of a full run.
+  if (values['missive-only']) return;
   const inotify = readFileSync(INOTIFY, 'utf8').trim();
   for (const tuned of [false, true]) {
     // Hibernation watches each idle session's mailbox with inotify.
@@ -103,10 +105,12 @@ async function client(args: Record<string, unknown>): Promise<Record<string, num
 
 async function measure(name: string, plan: Plan, target: Target): Promise<Figures> {
   const common = { host: '127.0.0.1', port: target.port, user: target.user, password: target.password };
-  const fetched = await client({ ...common, mode: 'fetchall' });
-  const bodies = await client({ ...common, mode: 'bodies', count: plan.bodies });
-  const sessions = await client({ ...common, mode: 'sessions', clients: plan.clients, seconds: plan.seconds, messages: plan.messages });
-  const idle = await idleMemory(plan, target, common);
+  // Phases left out (`--phases`, to profile one) measure 0.
+  const phase = async <T>(name: string, run: () => Promise<T>, none: T): Promise<T> => (plan.phases.includes(name) ? run() : none);
+  const fetched = await phase('envelopes', () => client({ ...common, mode: 'fetchall' }), { envelopesPerSecond: 0, messages: 0 });
+  const bodies = await phase('bodies', () => client({ ...common, mode: 'bodies', count: plan.bodies }), { megabytesPerSecond: 0 });
+  const sessions = await phase('sessions', () => client({ ...common, mode: 'sessions', clients: plan.clients, seconds: plan.seconds, messages: plan.messages }), { sessionsPerSecond: 0, errors: 0 });
+  const idle = await phase('idle', () => idleMemory(plan, target, common), 0);
   const figures = { envelopesPerSecond: fetched.envelopesPerSecond!, bodiesMegabytesPerSecond: bodies.megabytesPerSecond!, sessionsPerSecond: sessions.sessionsPerSecond!, idleKilobytesPerConnection: idle };
   console.log(
     `${name}: ${figures.envelopesPerSecond} envelopes/s (${fetched.messages} messages), ${figures.bodiesMegabytesPerSecond} MB/s of bodies, ${figures.sessionsPerSecond} sessions/s${sessions.errors ? ` (${sessions.errors} errors)` : ''}, ${idle.toFixed(1)} KB per idle connection (PSS)`,

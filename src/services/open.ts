@@ -3,10 +3,12 @@ import { MissiveError } from '../core/errors.ts';
 import { describePrincipal, mayAct, type Principal } from '../core/principal.ts';
 import type { Channel, ProofEvent } from '../core/proof-event.ts';
 import { addressKey } from '../core/address.ts';
-import { findMailboxByKey, membershipsOfUser } from '../store/repositories/accounts.ts';
+import { findMailboxByKey, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
-import { findMessage, mailboxesHolding, markOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import { findMessage, mailboxesHolding, markOpened, messagesFiledIn, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
 import { appendProofEvents, recipientsWithEvent } from '../store/repositories/proofs.ts';
+import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
+import { decryptBuffer, unwrapDataKey } from '../store/crypto/envelope.ts';
 import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
@@ -83,6 +85,57 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
     },
     content,
   };
+}
+
+export type OpenedContent = {
+  messageId: string;
+  index: MessageIndex;
+  /** The decrypted raw message, whole. */
+  content: Buffer;
+};
+
+/**
+ * The same read path for several messages of one mailbox at once, whole (IMAP FETCH of bodies):
+ * the read right on that mailbox checked once, the rows and inline ciphertexts read in one query,
+ * each content decrypted and authenticated in memory. Messages no longer filed there, or purged,
+ * are absent from the result. Without `peek`, each first opening is proven as in openMessage.
+ */
+export async function openMessagesIn(
+  ctx: ServiceContext,
+  request: { principal: Principal; mailboxId: string; messageIds: readonly string[]; channel: Channel; peek: boolean },
+): Promise<Map<string, OpenedContent>> {
+  const actor = describePrincipal(request.principal);
+  const member = request.principal.kind === 'user' ? await membership(ctx.sql.read, request.principal.userId, request.mailboxId) : undefined;
+  if (!mayAct(request.principal, request.mailboxId, 'read', member)) {
+    await audit(ctx, actor, { ...request, messageId: request.mailboxId }, 'refused', 'not_found');
+    throw new MissiveError('not_found', 'no such mailbox');
+  }
+  const opened = new Map<string, OpenedContent>();
+  for (const { message, ciphertext } of await messagesFiledIn(ctx.sql.read, request.mailboxId, request.messageIds)) {
+    if (message.purged_at !== null || !message.wrapped_key || !message.blob_key) continue;
+    const dataKey = unwrapDataKey(ctx.kek, message.wrapped_key, message.blob_key);
+    let content: Buffer;
+    if (ciphertext) content = decryptBuffer(dataKey, message.blob_key, ciphertext);
+    else if (message.storage === 'blob') content = await collected(openDecrypted(ctx.blobs, message.blob_key, dataKey));
+    else throw new Error(`the content of message ${message.id} is missing`);
+    if (!request.peek) await recordOpening(ctx, actor, { ...request, messageId: message.id }, message, [request.mailboxId]);
+    let index: MessageIndex | null = null;
+    opened.set(message.id, {
+      messageId: message.id,
+      get index() {
+        index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex;
+        return index;
+      },
+      content,
+    });
+  }
+  return opened;
+}
+
+async function collected(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 async function readableMailboxes(ctx: ServiceContext, principal: Principal, messageId: string): Promise<string[]> {

@@ -10,7 +10,7 @@ import { migrateToLatest } from './migrate.ts';
 import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
-import { SqliteWriterDialect, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
+import { SqliteWriterDialect, READER_MMAP_MIB, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
 
 /**
  * The SQL side of the store. `read` serves queries outside a write; `write` runs work inside a
@@ -56,7 +56,9 @@ async function openEmbedded(file: string, options: SqlOptions): Promise<SqlStore
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, 0o600);
   }
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file).kysely }) });
+  // Reads of message contents (IMAP bodies) are page after page of overflow chains: mapped, they
+  // are read in place instead of copied through SQLite's page cache.
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file, { mmapMib: READER_MMAP_MIB }).kysely }) });
   const committer = new GroupCommitter(writer, { lanes: 1 });
   return {
     engine: 'sqlite',

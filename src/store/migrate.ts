@@ -11,6 +11,7 @@ import * as trustedDomains from './migrations/008-trusted-domains.ts';
 import * as outboundQueue from './migrations/009-outbound-queue.ts';
 import * as accessTokens from './migrations/010-access-tokens.ts';
 import * as expungedEntries from './migrations/011-expunged-entries.ts';
+import * as imapEnvelope from './migrations/012-imap-envelope.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '009-outbound-queue': outboundQueue,
   '010-access-tokens': accessTokens,
   '011-expunged-entries': expungedEntries,
+  '012-imap-envelope': imapEnvelope,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

@@ -94,6 +94,8 @@ export interface MessageTable {
   has_attachments: Flag;
   /** The MIME index computed once at deposit (JSON): headers, addresses, attachments. */
   index_json: string | null;
+  /** The IMAP ENVELOPE as encoded on the first FETCH that asked for it (null before); cleared at purge. */
+  imap_envelope: string | null;
   received_at: number;
   purged_at: number | null;
 }

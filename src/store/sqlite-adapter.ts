@@ -5,7 +5,7 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * Kysely's SQLite dialect speaks better-sqlite3's interface; node:sqlite is close enough that a
  * thin wrapper does, which spares Missive a native build.
  */
-export function openSqlite(file: string, options: { cacheMib?: number } = {}): { database: DatabaseSync; kysely: SqliteDatabase } {
+export function openSqlite(file: string, options: { cacheMib?: number; mmapMib?: number } = {}): { database: DatabaseSync; kysely: SqliteDatabase } {
   const database = new DatabaseSync(file);
   // WAL lets readers run during a write; synchronous=FULL makes every commit durable before it
   // returns, which is what lets deposit acknowledge after the commit and mean it.
@@ -20,6 +20,8 @@ export function openSqlite(file: string, options: { cacheMib?: number } = {}): {
   // every 4 MB, they cost deposits far fewer fsyncs (the WAL stays bounded, recovery short).
   database.exec('PRAGMA wal_autocheckpoint = 16000');
   if (options.cacheMib !== undefined) database.exec(`PRAGMA cache_size = ${-Math.round(options.cacheMib * 1024)}`);
+  if (options.mmapMib !== undefined) database.exec(`PRAGMA mmap_size = ${Math.round(options.mmapMib * 1024 * 1024)}`);
+  if (options.mmapMib !== undefined) database.exec(`PRAGMA mmap_size = ${Math.round(options.mmapMib * 1024 * 1024)}`);
   // Prepared once per SQL text, with whether it returns rows (asking SQLite costs a call).
   const cache = new Map<string, { statement: StatementSync; reader: boolean }>();
   const kysely: SqliteDatabase = {

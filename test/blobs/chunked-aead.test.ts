@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { before, describe, it } from 'node:test';
-import { CryptoError, DEFAULT_CHUNK_SIZE, decryptStream, encryptStream, generateDataKey } from '../../src/store/crypto/envelope.ts';
+import { CryptoError, DEFAULT_CHUNK_SIZE, decryptBuffer, decryptStream, encryptStream, generateDataKey } from '../../src/store/crypto/envelope.ts';
 import { HEADER_BYTES, TAG_BYTES } from '../../src/store/crypto/chunked-aead.ts';
 import { collect, generated, randomData, sha256, through } from './helpers.ts';
 
@@ -38,6 +38,8 @@ async function assertRejected(key: Buffer, ciphertext: Buffer, plaintext: Buffer
   assert.match(error.message, pattern);
   // Whatever was released is an authenticated prefix of the original, never altered bytes.
   assert.ok(plaintext.subarray(0, output.length).equals(output), 'released output is not a prefix of the plaintext');
+  // The whole-buffer form refuses the same ciphertext for the same reason.
+  assert.throws(() => decryptBuffer(key, context, ciphertext), (thrown: unknown) => thrown instanceof CryptoError && pattern.test(thrown.message));
 }
 
 describe('chunked AEAD stream', () => {
@@ -52,6 +54,7 @@ describe('chunked AEAD stream', () => {
         const chunks = Math.max(1, Math.ceil(size / C));
         assert.equal(ciphertext.length, HEADER_BYTES + size + chunks * TAG_BYTES);
         assert.deepEqual((await decrypt(key, ciphertext)).output, plaintext);
+        assert.deepEqual(decryptBuffer(key, CONTEXT, ciphertext), plaintext);
         // Delivered one byte at a time too: framing must not depend on how input is split.
         if (size <= C + 1) assert.deepEqual((await decrypt(key, ciphertext, CONTEXT, 1)).output, plaintext);
       });

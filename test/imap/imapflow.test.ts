@@ -27,6 +27,12 @@ engineTest('IMAP with imapflow (npm): STARTTLS login, list, open INBOX, fetch en
     for await (const message of client.fetch('1:*', { uid: true, flags: true, envelope: true, size: true })) envelopes.push(message);
     assert.deepEqual(envelopes.map((message) => message.envelope?.subject), ['Premier', 'Second']);
     assert.equal(envelopes[1]?.envelope?.from?.[0]?.address, `sbernard@${DOMAIN}`);
+    // Encoded on that first fetch and kept with each message; the next fetch sends them as kept.
+    const kept = await rt.ctx.sql.read.selectFrom('message').select(['subject', 'imap_envelope']).where('subject', 'in', ['Premier', 'Second']).orderBy('subject').execute();
+    assert.deepEqual(kept.map((row) => row.imap_envelope?.includes(`"${row.subject}"`)), [true, true]);
+    const again = [];
+    for await (const message of client.fetch('1:*', { uid: true, envelope: true })) again.push(message.envelope);
+    assert.deepEqual(again, envelopes.map((message) => message.envelope));
     const first = await client.fetchOne('1', { source: true, bodyStructure: true });
     assert.ok(first, 'message 1 fetched');
     assert.match(first.source!.toString(), /Texte du premier\./);

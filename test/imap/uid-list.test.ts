@@ -27,3 +27,14 @@ test('UidList: sequence numbers and UIDs both ways, removals reported highest fi
   assert.deepEqual(list.all(), plain);
   assert.equal(new UidList(Array.from({ length: 10_000 }, (_, i) => i + 1)).uidAt(10_000), 10_000);
 });
+
+test('UidList.fromRuns: the same list as its UIDs one by one', () => {
+  const runs: [number, number][] = [[3, 3], [5, 9], [12, 12], [20, 25]];
+  const uids = runs.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => first + i));
+  const list = UidList.fromRuns(runs);
+  assert.deepEqual(list.all(), uids);
+  assert.equal(list.length, uids.length);
+  assert.equal(list.seqOf(12), uids.indexOf(12) + 1);
+  assert.equal(list.uidAt(7), uids[6]);
+  assert.equal(UidList.fromRuns([]).length, 0);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { addUser } from '../../src/services/accounts.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
-import { openMessage } from '../../src/services/open.ts';
+import { openMessage, openMessagesIn } from '../../src/services/open.ts';
 import { CryptoError } from '../../src/store/crypto/envelope.ts';
 import { recipientsOf } from '../../src/store/repositories/messages.ts';
 import { proofEventsOf } from '../../src/store/repositories/proofs.ts';
@@ -128,4 +128,28 @@ engineTest('open: inline content altered at rest fails authentication instead of
   await rt.ctx.sql.write((trx) => trx.updateTable('message_content').set({ ciphertext: altered }).where('message_id', '=', messageId).execute());
   const opened = await openMessage(rt.ctx, { principal: { kind: 'user', userId: 'sbernard' }, messageId, channel: 'web', peek: true });
   await assert.rejects(collectBytes(opened.content), CryptoError);
+});
+
+engineTest('open, several at once: the read right on the mailbox is checked, only messages filed there come back, peeks prove nothing, openings are proven once', async (_t, rt) => {
+  const { messageId, raw, mailboxes } = await delivered(rt);
+  const other = await send(rt.ctx, at('emartin'), 'emartin', rawMessage({ from: at('emartin'), to: [at('khaddad')] }));
+  const batch = (userId: string, mailboxId: string, peek: boolean) =>
+    openMessagesIn(rt.ctx, { principal: { kind: 'user', userId }, mailboxId, messageIds: [messageId, other.messageId, 'msg_doesnotexist'], channel: 'imap', peek });
+
+  // Someone else's mailbox: refused as if it did not exist, nothing proven.
+  await expectCode(batch('khaddad', mailboxes.sbernard!, true), 'not_found');
+  const peeked = await batch('sbernard', mailboxes.sbernard!, true);
+  assert.deepEqual([...peeked.keys()], [messageId], 'a message not filed in the mailbox is not returned');
+  assert.deepEqual(peeked.get(messageId)!.content, raw);
+  assert.equal(peeked.get(messageId)!.index.subject, 'Compte rendu');
+  assert.deepEqual(await openedEvents(rt.ctx, messageId), []);
+
+  rt.clock.now += MINUTE;
+  await batch('sbernard', mailboxes.sbernard!, false);
+  await batch('sbernard', mailboxes.sbernard!, false);
+  assert.deepEqual(await openedEvents(rt.ctx, messageId), [{ recipient: at('sbernard'), actor: 'user:sbernard', channel: 'imap', at: rt.clock.now }]);
+
+  // Altered at rest: refused, never returned altered.
+  await rt.ctx.sql.write((trx) => trx.updateTable('message_content').set({ ciphertext: Buffer.alloc(64, 1) }).where('message_id', '=', messageId).execute());
+  await assert.rejects(batch('sbernard', mailboxes.sbernard!, true), CryptoError);
 });

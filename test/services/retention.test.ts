@@ -41,6 +41,8 @@ const blobsRemoved = (storage: StorageMode, count: number) => (storage === 'blob
 storageTest('retention: after 91 days content is shredded, proofs kept plus one purged event', async (_t, rt, storage) => {
   const { mailboxes } = await seedSmallOperator(rt.ctx);
   const { messageId } = await deliver(rt, 'Résultats');
+  // As if an IMAP client had fetched its envelope: kept with the message, shredded with it.
+  await rt.ctx.sql.write((trx) => trx.updateTable('message').set({ imap_envelope: '(NIL "Résultats" NIL NIL NIL NIL NIL NIL NIL NIL)' }).where('id', '=', messageId).execute());
   const before = await messageRow(rt.ctx, messageId);
   assert.equal(before.storage, storage);
   const proofsBefore = await proofs(rt.ctx, messageId);
@@ -57,6 +59,7 @@ storageTest('retention: after 91 days content is shredded, proofs kept plus one 
     from_name: null,
     search_text: null,
     index_json: null,
+    imap_envelope: null,
     purged_at: rt.clock.now,
   });
   assert.deepEqual(await contentPlaces(rt), { files: [], inline: [] });

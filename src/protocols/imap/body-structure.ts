@@ -14,8 +14,8 @@ export function bodyStructure(part: StoredPart, extensible = true): ResponseValu
   const disposition: ResponseValue = part.disposition ? [part.disposition.toUpperCase(), parameters(part.dispositionParams)] : null;
   if (type === 'multipart') {
     // `1*body SP media-subtype`: the children follow each other with no space between them.
-    const children = Buffer.concat(part.children.map((child) => encode(bodyStructure(child, extensible))));
-    return [{ atom: children.toString('latin1') }, subtype.toUpperCase(), ...(extensible ? [parameters(part.params), disposition, null, null] : [])];
+    const children = part.children.map((child) => encode(bodyStructure(child, extensible)).toString('utf8')).join('');
+    return [{ raw: children }, subtype.toUpperCase(), ...(extensible ? [parameters(part.params), disposition, null, null] : [])];
   }
   const basic: ResponseValue[] = [type.toUpperCase(), subtype.toUpperCase(), parameters(part.params), part.contentId, part.description, part.encoding.toUpperCase(), part.bodyEnd - part.bodyStart];
   if (type === 'message' && subtype === 'rfc822') {

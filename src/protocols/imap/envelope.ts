@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import { formatRfc5322Date } from '../../core/header-block.ts';
 import type { IndexedAddress, MessageIndex } from '../../services/deposit/message-index.ts';
-import type { ResponseValue } from './codec/response-writer.ts';
+import { encode, type ResponseValue } from './codec/response-writer.ts';
 
 /**
  * ENVELOPE (RFC 3501 §7.4.2) from the index deposit stored: date, subject, from, sender,
@@ -22,6 +22,11 @@ export function envelopeOf(index: MessageIndex): ResponseValue {
     index.inReplyTo,
     index.messageId,
   ];
+}
+
+/** The envelope as response text, as kept with the message after its first FETCH. */
+export function encodedEnvelope(index: MessageIndex): string {
+  return encode(envelopeOf(index)).toString('utf8');
 }
 
 function addresses(list: readonly IndexedAddress[]): ResponseValue {

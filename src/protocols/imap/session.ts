@@ -88,11 +88,15 @@ export class ImapSession {
     return this.#secure || this.options.plainLoginAllowed;
   }
 
-  write(bytes: Buffer): void {
+  /** A response, or the consecutive pieces of one (a literal's bytes written without a copy). */
+  write(bytes: Buffer | readonly Buffer[]): void {
     if (this.#socket.destroyed) return;
-    this.#socket.write(bytes);
+    const pieces = Buffer.isBuffer(bytes) ? [bytes] : bytes;
+    for (const piece of pieces) {
+      this.#socket.write(piece);
+      this.#corked += piece.length;
+    }
     // While a command runs its responses are corked into few writes; past 256 KB they go out.
-    this.#corked += bytes.length;
     if (this.#corked > 256 * 1024 && this.#socket.writableCorked > 0) {
       this.#socket.uncork();
       this.#socket.cork();

@@ -14,6 +14,18 @@ export class UidList {
     this.append(uids);
   }
 
+  /** From ascending, non-overlapping runs `[first, last]` (as the database gives them). */
+  static fromRuns(runs: readonly (readonly [number, number])[]): UidList {
+    const list = new UidList();
+    for (const [first, last] of runs) {
+      list.#starts.push(first);
+      list.#lengths.push(last - first + 1);
+      list.#count += last - first + 1;
+    }
+    list.#reindex();
+    return list;
+  }
+
   get length(): number {
     return this.#count;
   }

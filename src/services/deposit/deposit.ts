@@ -128,6 +128,8 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         date_header: stored.index.date,
         has_attachments: stored.index.attachments.some((attachment) => !attachment.inline) ? 1 : 0,
         index_json: JSON.stringify(stored.index),
+        // Encoded by the IMAP layer when a client first asks for it.
+        imap_envelope: null,
         received_at: now,
         purged_at: null,
       },

@@ -66,13 +66,15 @@ export async function imapFolder(ctx: ServiceContext, userId: string, path: stri
   return found;
 }
 
-export type FolderState = { uidValidity: number; uidNext: number; highestModseq: number; uids: number[]; firstUnseenUid: number | null };
+/** UIDs as runs of consecutive numbers, `[first, last]`, ascending. */
+export type UidRuns = [number, number][];
+
+export type FolderState = { uidValidity: number; uidNext: number; highestModseq: number; uidRuns: UidRuns; firstUnseenUid: number | null };
 
 /** What SELECT needs: the folder's counters and its UIDs in order (sequence numbers follow); no flags, no messages. */
 export async function folderState(ctx: ServiceContext, folderId: string): Promise<FolderState> {
   const q = ctx.sql.read;
   const folder = await q.selectFrom('folder').select(['uidvalidity', 'uid_next', 'highest_modseq']).where('id', '=', folderId).executeTakeFirstOrThrow();
-  const rows = await q.selectFrom('mailbox_entry').select('uid').where('folder_id', '=', folderId).orderBy('uid').execute();
   const unseen = await q
     .selectFrom('mailbox_entry')
     .select((eb) => eb.fn.min('uid').as('uid'))
@@ -85,9 +87,36 @@ export async function folderState(ctx: ServiceContext, folderId: string): Promis
     uidValidity: Number(folder.uidvalidity),
     uidNext: Number(folder.uid_next),
     highestModseq: Number(folder.highest_modseq),
-    uids: rows.map((row) => Number(row.uid)),
+    uidRuns: await uidRuns(ctx, folderId),
     firstUnseenUid: unseen?.uid == null ? null : Number(unseen.uid),
   };
+}
+
+/**
+ * A folder's UIDs as runs. Counted first: a folder with no gap (messages only added, or removed
+ * from its ends) is one run and no UID is read. Otherwise the database joins them into one
+ * string: a row per UID costs far more than the numbers themselves.
+ */
+async function uidRuns(ctx: ServiceContext, folderId: string): Promise<UidRuns> {
+  const q = ctx.sql.read;
+  const span = await q
+    .selectFrom('mailbox_entry')
+    .select((eb) => [eb.fn.countAll().as('count'), eb.fn.min('uid').as('first'), eb.fn.max('uid').as('last')])
+    .where('folder_id', '=', folderId)
+    .executeTakeFirstOrThrow();
+  const [count, first, last] = [Number(span.count), Number(span.first), Number(span.last)];
+  if (count === 0) return [];
+  if (last - first + 1 === count) return [[first, last]];
+  const joined = ctx.sql.engine === 'postgres' ? sql<string>`string_agg(uid::text, ',' order by uid)` : sql<string>`group_concat(uid, ',' order by uid)`;
+  const row = await q.selectFrom('mailbox_entry').select(joined.as('uids')).where('folder_id', '=', folderId).executeTakeFirstOrThrow();
+  const runs: UidRuns = [];
+  for (const text of row.uids.split(',')) {
+    const uid = Number(text);
+    const run = runs.at(-1);
+    if (run && run[1] + 1 === uid) run[1] = uid;
+    else runs.push([uid, uid]);
+  }
+  return runs;
 }
 
 export type FolderCounts = { messages: number; unseen: number; deleted: number; size: number; uidNext: number; uidValidity: number; highestModseq: number };

@@ -159,67 +159,106 @@ export async function* encryptChunks(dataKey: Buffer, context: string, source: A
   yield* sealer.finish();
 }
 
-export function decryptStream(dataKey: Buffer, context: string): Transform {
+type StreamKeys = { key: KeyObject; prefix: Buffer; aad: Buffer; frameBytes: number };
+
+function readHeader(key: KeyObject, header: Buffer, contextBytes: Buffer): StreamKeys {
+  if (!header.subarray(0, 4).equals(MAGIC)) throw new CryptoError('not an encrypted blob (bad magic)');
+  if (header[4] !== STREAM_VERSION) throw new CryptoError(`unsupported encrypted blob version ${header[4]}`);
+  const chunkSize = header.readUInt32BE(5);
+  checkChunkSize(chunkSize);
+  return { key, prefix: Buffer.from(header.subarray(9, HEADER_BYTES)), aad: Buffer.concat([header, contextBytes]), frameBytes: chunkSize + TAG_BYTES };
+}
+
+/** One sealed frame's plaintext, or the reason it does not authenticate. */
+function openFrame(keys: StreamKeys, counter: number, last: boolean, sealed: Buffer): Buffer {
+  if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
+  const plaintext = open(keys.key, keys.prefix, keys.aad, counter, last, sealed);
+  if (plaintext !== undefined) return plaintext;
+  // Only on failure: retry with the other flag to say *why* (the plaintext is discarded either way).
+  if (open(keys.key, keys.prefix, keys.aad, counter, !last, sealed) !== undefined) {
+    throw new CryptoError(last
+      ? `encrypted blob is truncated: it ends after chunk ${counter}, which is not the last chunk`
+      : `encrypted blob has trailing data after its last chunk ${counter}`);
+  }
+  throw new CryptoError(`encrypted blob chunk ${counter} failed authentication (wrong data key or context, corrupted, reordered or truncated data)`);
+}
+
+/** Why input that ends here, `filled` bytes into frame `counter`, cannot be a whole stream; null when it can. */
+function endError(headerFilled: number, filled: number, counter: number): CryptoError | null {
+  if (headerFilled < HEADER_BYTES) return new CryptoError(headerFilled === 0 ? 'encrypted blob is empty' : 'encrypted blob is truncated inside its header');
+  if (filled >= TAG_BYTES) return null;
+  return new CryptoError(filled > 0
+    ? `encrypted blob is truncated inside chunk ${counter}`
+    : counter === 0 ? 'encrypted blob is truncated: header without any chunk'
+    : `encrypted blob is truncated: it ends after chunk ${counter - 1}, which is not the last chunk`);
+}
+
+/**
+ * The decrypting side, synchronous: ciphertext in, authenticated plaintext out. A full frame is
+ * held back until more input arrives, because only then is it known not to be the last.
+ */
+export type Opener = { push(chunk: Buffer): Buffer[]; finish(): Buffer[] };
+
+export function createOpener(dataKey: Buffer, context: string): Opener {
   checkDataKey(dataKey);
   const secretKey = createSecretKey(dataKey);
   const contextBytes = Buffer.from(context, 'utf8');
   const header = Buffer.alloc(HEADER_BYTES);
   let headerFilled = 0;
-  let prefix = Buffer.alloc(0);
-  let aad = Buffer.alloc(0);
+  let keys: StreamKeys | null = null;
   let frame = Buffer.alloc(0); // one encrypted chunk: at most chunkSize + TAG_BYTES
   let filled = 0;
   let counter = 0;
 
-  const parseHeader = (): void => {
-    if (!header.subarray(0, 4).equals(MAGIC)) throw new CryptoError('not an encrypted blob (bad magic)');
-    if (header[4] !== STREAM_VERSION) throw new CryptoError(`unsupported encrypted blob version ${header[4]}`);
-    const chunkSize = header.readUInt32BE(5);
-    checkChunkSize(chunkSize);
-    prefix = Buffer.from(header.subarray(9, HEADER_BYTES));
-    aad = Buffer.concat([header, contextBytes]);
-    frame = Buffer.allocUnsafe(chunkSize + TAG_BYTES);
-  };
-
   const openNext = (last: boolean): Buffer => {
-    if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
-    const sealed = frame.subarray(0, filled);
-    const plaintext = open(secretKey, prefix, aad, counter, last, sealed);
-    if (plaintext !== undefined) {
-      counter++;
-      return plaintext;
-    }
-    // Only on failure: retry with the other flag to say *why* (the plaintext is discarded either way).
-    if (open(secretKey, prefix, aad, counter, !last, sealed) !== undefined) {
-      throw new CryptoError(last
-        ? `encrypted blob is truncated: it ends after chunk ${counter}, which is not the last chunk`
-        : `encrypted blob has trailing data after its last chunk ${counter}`);
-    }
-    throw new CryptoError(`encrypted blob chunk ${counter} failed authentication (wrong data key or context, corrupted, reordered or truncated data)`);
+    const plaintext = openFrame(keys!, counter, last, frame.subarray(0, filled));
+    counter++;
+    return plaintext;
   };
 
+  return {
+    push(chunk) {
+      const out: Buffer[] = [];
+      let offset = 0;
+      if (headerFilled < HEADER_BYTES) {
+        const n = Math.min(HEADER_BYTES - headerFilled, chunk.length);
+        chunk.copy(header, headerFilled, 0, n);
+        headerFilled += n;
+        offset = n;
+        if (headerFilled === HEADER_BYTES) {
+          keys = readHeader(secretKey, header, contextBytes);
+          frame = Buffer.allocUnsafe(keys.frameBytes);
+        }
+      }
+      while (offset < chunk.length) {
+        // A full frame followed by more bytes cannot be the last one.
+        if (filled === frame.length) {
+          out.push(openNext(false));
+          filled = 0;
+        }
+        const n = Math.min(frame.length - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+      }
+      return out;
+    },
+    finish() {
+      const error = endError(headerFilled, filled, counter);
+      if (error) throw error;
+      const last = openNext(true);
+      filled = 0;
+      return [last];
+    },
+  };
+}
+
+export function decryptStream(dataKey: Buffer, context: string): Transform {
+  const opener = createOpener(dataKey, context);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       try {
-        let offset = 0;
-        if (headerFilled < HEADER_BYTES) {
-          const n = Math.min(HEADER_BYTES - headerFilled, chunk.length);
-          chunk.copy(header, headerFilled, 0, n);
-          headerFilled += n;
-          offset = n;
-          if (headerFilled === HEADER_BYTES) parseHeader();
-        }
-        while (offset < chunk.length) {
-          // A full frame followed by more bytes cannot be the last one.
-          if (filled === frame.length) {
-            this.push(openNext(false));
-            filled = 0;
-          }
-          const n = Math.min(frame.length - filled, chunk.length - offset);
-          chunk.copy(frame, filled, offset, offset + n);
-          filled += n;
-          offset += n;
-        }
+        for (const plaintext of opener.push(chunk)) this.push(plaintext);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -227,21 +266,31 @@ export function decryptStream(dataKey: Buffer, context: string): Transform {
     },
     flush(callback) {
       try {
-        if (headerFilled < HEADER_BYTES) {
-          throw new CryptoError(headerFilled === 0 ? 'encrypted blob is empty' : 'encrypted blob is truncated inside its header');
-        }
-        if (filled < TAG_BYTES) {
-          throw new CryptoError(filled > 0
-            ? `encrypted blob is truncated inside chunk ${counter}`
-            : counter === 0 ? 'encrypted blob is truncated: header without any chunk'
-            : `encrypted blob is truncated: it ends after chunk ${counter - 1}, which is not the last chunk`);
-        }
-        this.push(openNext(true));
-        filled = 0;
+        for (const plaintext of opener.finish()) this.push(plaintext);
         callback();
       } catch (error) {
         callback(error as Error);
       }
     },
   });
+}
+
+/** A whole ciphertext at once (content already in memory): frames are opened where they lie, no copy. */
+export function decryptBuffer(dataKey: Buffer, context: string, ciphertext: Uint8Array): Buffer {
+  checkDataKey(dataKey);
+  // node:sqlite hands BLOBs out as Uint8Array: a Buffer view over the same bytes.
+  const bytes = Buffer.isBuffer(ciphertext) ? ciphertext : Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  if (bytes.length < HEADER_BYTES) throw endError(bytes.length, 0, 0)!;
+  const keys = readHeader(createSecretKey(dataKey), bytes.subarray(0, HEADER_BYTES), Buffer.from(context, 'utf8'));
+  const parts: Buffer[] = [];
+  let offset = HEADER_BYTES;
+  let counter = 0;
+  while (bytes.length - offset > keys.frameBytes) {
+    parts.push(openFrame(keys, counter++, false, bytes.subarray(offset, offset + keys.frameBytes)));
+    offset += keys.frameBytes;
+  }
+  const error = endError(HEADER_BYTES, bytes.length - offset, counter);
+  if (error) throw error;
+  parts.push(openFrame(keys, counter, true, bytes.subarray(offset)));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

@@ -15,5 +15,5 @@ export {
   wrapDataKey,
   type KeyEncryptionKey,
 } from './key-wrap.ts';
-export { decryptStream, encryptChunks, encryptStream, DEFAULT_CHUNK_SIZE } from './chunked-aead.ts';
+export { decryptBuffer, decryptStream, encryptChunks, encryptStream, DEFAULT_CHUNK_SIZE } from './chunked-aead.ts';
 export { loadOrCreateKek } from './kek-file.ts';

@@ -112,6 +112,30 @@ export async function inlineContent(q: Queryable, messageId: string): Promise<Bu
   return row ? Buffer.from(row.ciphertext) : undefined;
 }
 
+/** Messages filed in a mailbox among `ids`, each once, with its inline ciphertext when stored inline. */
+export async function messagesFiledIn(q: Queryable, mailboxId: string, ids: readonly string[]): Promise<{ message: MessageRow; ciphertext: Uint8Array | null }[]> {
+  if (ids.length === 0) return [];
+  const rows = await q
+    .selectFrom('message as m')
+    .leftJoin('message_content as c', 'c.message_id', 'm.id')
+    .selectAll('m')
+    .select('c.ciphertext')
+    .where('m.id', 'in', ids)
+    .where((eb) => eb.exists(eb.selectFrom('mailbox_entry as e').select('e.uid').whereRef('e.message_id', '=', 'm.id').where('e.mailbox_id', '=', mailboxId)))
+    .execute();
+  return rows.map(({ ciphertext, ...message }) => ({
+    message: { ...message, wrapped_key: message.wrapped_key ? Buffer.from(message.wrapped_key) : null },
+    ciphertext: ciphertext ?? null,
+  }));
+}
+
+/** Keeps encoded IMAP envelopes; a message purged meanwhile keeps none. */
+export async function keepImapEnvelopes(q: Queryable, envelopes: readonly { id: string; envelope: string }[]): Promise<void> {
+  for (const { id, envelope } of envelopes) {
+    await q.updateTable('message').set({ imap_envelope: envelope }).where('id', '=', id).where('imap_envelope', 'is', null).where('purged_at', 'is', null).execute();
+  }
+}
+
 export async function recipientsOf(q: Queryable, messageId: string): Promise<RecipientRow[]> {
   return q.selectFrom('recipient').selectAll().where('message_id', '=', messageId).orderBy('address').execute();
 }
@@ -226,7 +250,7 @@ export async function contentExpiredBefore(q: Queryable, before: number, limit: 
 export async function shredContent(q: Queryable, messageId: string, at: number): Promise<number> {
   const result = await q
     .updateTable('message')
-    .set({ wrapped_key: null, subject: null, from_name: null, search_text: null, index_json: null, purged_at: at })
+    .set({ wrapped_key: null, subject: null, from_name: null, search_text: null, index_json: null, imap_envelope: null, purged_at: at })
     .where('id', '=', messageId)
     .where('purged_at', 'is', null)
     .executeTakeFirst();

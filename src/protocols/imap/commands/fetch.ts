@@ -1,13 +1,14 @@
-import { MissiveError } from '../../../core/errors.ts';
+import { sql } from 'kysely';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
-import { openMessage } from '../../../services/open.ts';
+import { openMessagesIn, type OpenedContent } from '../../../services/open.ts';
 import { filterHeader, sectionText, sliceOf } from '../body-section.ts';
-import { untagged, type ResponseValue } from '../codec/response-writer.ts';
+import { untaggedPieces, type ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { bodyStructure } from '../body-structure.ts';
-import { envelopeOf } from '../envelope.ts';
+import { encodedEnvelope } from '../envelope.ts';
 import { expungedSince } from '../../../store/repositories/expunged.ts';
+import { keepImapEnvelopes } from '../../../store/repositories/messages.ts';
 import { formatSet, parseSequenceSet, resolveSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession, Selection } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
@@ -47,103 +48,116 @@ export const FETCH: CommandHandler = {
       const gone = selectFromSet(set, expunged, Math.max(selection.uids.last(), expunged.at(-1) ?? 0));
       if (gone.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(gone) });
     }
-    const rows = await entryRows(session, selection, uids, items.some((item) => item.name === 'ENVELOPE' || item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)));
-    // Messages are prepared a few at a time (bodies are read and decrypted meanwhile) and
-    // answered in order.
-    for (let i = 0; i < uids.length; i += PREPARED_AT_ONCE) {
-      const responses = await Promise.all(uids.slice(i, i + PREPARED_AT_ONCE).map((uid) => respond(session, selection, items, rows.get(uid), changedSince)));
-      for (const response of responses) if (response) session.write(response);
+    const rows = await entryRows(session, selection, uids, {
+      index: items.some((item) => item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)),
+      envelope: items.some((item) => item.name === 'ENVELOPE'),
+    });
+    const content = items.filter((item) => item.section);
+    // Bodies are read, decrypted and proven a batch at a time, and answered in order.
+    for (let i = 0; i < uids.length; i += BATCH) {
+      const batch = uids.slice(i, i + BATCH).flatMap((uid) => {
+        const row = rows.get(uid);
+        return row && (changedSince === null || row.modseq > changedSince) ? [row] : [];
+      });
+      const opened = content.length === 0 || batch.length === 0 ? new Map<string, OpenedContent>() : await openBatch(session, selection, batch, content.every((item) => item.peek));
+      const seen = content.some((item) => !item.peek) && !selection.readOnly ? await markSeen(session, selection, batch.filter((row) => opened.has(row.messageId))) : new Map<number, string[]>();
+      for (const row of batch) {
+        const seq = selection.uids.seqOf(row.uid);
+        if (seq === 0) continue;
+        const flags = seen.get(row.uid);
+        if (flags) row.flags = flags;
+        const values = items.flatMap((item) => produce(row, item, opened.get(row.messageId)));
+        // The \\Seen this fetch set is reported with it.
+        if (flags && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag })));
+        session.write(untaggedPieces(seq, { atom: 'FETCH' }, values));
+      }
     }
     session.reply(command, 'OK', `${command.name} completed`);
   },
 };
 
-const PREPARED_AT_ONCE = 16;
+const BATCH = 64;
 
-/** One message's FETCH response, or null when it has nothing to say (gone, or unchanged since). */
-async function respond(session: ImapSession, selection: Selection, items: readonly Item[], row: Row | undefined, changedSince: number | null): Promise<Buffer | null> {
-  if (!row || (changedSince !== null && row.modseq <= changedSince)) return null;
-  const uid = row.uid;
-  const values: ResponseValue[] = [];
-  let setSeen = false;
-  for (const item of items) {
-    const produced = await produce(session, selection, row, item);
-    if (produced === null) continue;
-    values.push(...produced.values);
-    setSeen ||= produced.opened;
-  }
-  if (setSeen && !selection.readOnly && !row.flags.includes('\\Seen')) {
-    const [changed] = await storeFlags(session.ctx, session.userId!, selection.folder, [uid], { mode: 'add', flags: ['\\Seen'] });
-    if (changed && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, changed.flags.map((flag) => ({ atom: flag })));
-  }
-  const seq = selection.uids.seqOf(uid);
-  return seq > 0 ? untagged(seq, { atom: 'FETCH' }, values) : null;
+async function openBatch(session: ImapSession, selection: Selection, rows: readonly Row[], peek: boolean): Promise<Map<string, OpenedContent>> {
+  const principal = { kind: 'user' as const, userId: session.userId! };
+  return openMessagesIn(session.ctx, { principal, mailboxId: selection.folder.mailboxId, messageIds: rows.map((row) => row.messageId), channel: 'imap', peek });
 }
 
-type Row = { uid: number; messageId: string; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex | null };
+/** A non-PEEK body fetch sets \\Seen (RFC 3501 §6.4.5); the new flags of those that changed, by UID. */
+async function markSeen(session: ImapSession, selection: Selection, rows: readonly Row[]): Promise<Map<number, string[]>> {
+  const unseen = rows.filter((row) => !row.flags.includes('\\Seen')).map((row) => row.uid);
+  if (unseen.length === 0) return new Map();
+  const changed = await storeFlags(session.ctx, session.userId!, selection.folder, unseen, { mode: 'add', flags: ['\\Seen'] });
+  return new Map(changed.map((entry) => [entry.uid, entry.flags]));
+}
 
-async function entryRows(session: ImapSession, selection: Selection, uids: readonly number[], withIndex: boolean): Promise<Map<number, Row>> {
+type Row = { uid: number; messageId: string; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex | null; envelope: string | null };
+type Needs = { index: boolean; envelope: boolean };
+
+async function entryRows(session: ImapSession, selection: Selection, uids: readonly number[], needs: Needs): Promise<Map<number, Row>> {
   const rows = new Map<number, Row>();
+  const fresh: { id: string; envelope: string }[] = [];
   for (let i = 0; i < uids.length; i += 500) {
     const found = await session.ctx.sql.read
       .selectFrom('mailbox_entry as e')
       .innerJoin('message as m', 'm.id', 'e.message_id')
-      .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.index_json'])
+      .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.imap_envelope'])
+      // The index is the largest column: read for structures, or for an envelope not encoded yet.
+      .$if(needs.index, (query) => query.select('m.index_json'))
+      .$if(!needs.index && needs.envelope, (query) => query.select(sql<string | null>`case when m.imap_envelope is null then m.index_json end`.as('index_json')))
       .where('e.folder_id', '=', selection.folder.folderId)
       .where('e.uid', 'in', uids.slice(i, i + 500))
       .execute();
     for (const row of found) {
-      const flags = row.flags.split(' ').filter(Boolean);
+      const indexJson = (row as { index_json?: string | null }).index_json ?? null;
+      const index = indexJson ? (JSON.parse(indexJson) as MessageIndex) : null;
+      let envelope = needs.envelope ? row.imap_envelope : null;
+      if (needs.envelope && envelope === null && index) {
+        envelope = encodedEnvelope(index);
+        fresh.push({ id: row.message_id, envelope });
+      }
       rows.set(Number(row.uid), {
         uid: Number(row.uid),
         messageId: row.message_id,
-        flags,
+        flags: row.flags.split(' ').filter(Boolean),
         modseq: Number(row.modseq),
         internalDate: Number(row.internal_date),
         size: Number(row.size),
-        index: withIndex && row.index_json ? (JSON.parse(row.index_json) as MessageIndex) : null,
+        index,
+        envelope,
       });
     }
   }
+  if (fresh.length > 0) await session.ctx.sql.write((trx) => keepImapEnvelopes(trx, fresh));
   return rows;
 }
 
-async function produce(session: ImapSession, selection: Selection, row: Row, item: Item): Promise<{ values: ResponseValue[]; opened: boolean } | null> {
+function produce(row: Row, item: Item, opened: OpenedContent | undefined): ResponseValue[] {
   switch (item.name) {
     case 'UID':
-      return { values: [{ atom: 'UID' }, row.uid], opened: false };
+      return [{ atom: 'UID' }, row.uid];
     case 'FLAGS':
-      return { values: [{ atom: 'FLAGS' }, row.flags.map((flag) => ({ atom: flag }))], opened: false };
+      return [{ atom: 'FLAGS' }, row.flags.map((flag) => ({ atom: flag }))];
     case 'INTERNALDATE':
-      return { values: [{ atom: 'INTERNALDATE' }, internalDate(row.internalDate)], opened: false };
+      return [{ atom: 'INTERNALDATE' }, internalDate(row.internalDate)];
     case 'RFC822.SIZE':
-      return { values: [{ atom: 'RFC822.SIZE' }, row.size], opened: false };
+      return [{ atom: 'RFC822.SIZE' }, row.size];
     case 'MODSEQ':
-      return { values: [{ atom: 'MODSEQ' }, [row.modseq]], opened: false };
+      return [{ atom: 'MODSEQ' }, [row.modseq]];
     case 'ENVELOPE':
-      return { values: [{ atom: 'ENVELOPE' }, row.index ? envelopeOf(row.index) : null], opened: false };
+      return [{ atom: 'ENVELOPE' }, row.envelope === null ? null : { raw: row.envelope }];
     case 'BODYSTRUCTURE':
-      return { values: [{ atom: 'BODYSTRUCTURE' }, row.index ? bodyStructure(row.index.structure) : null], opened: false };
+      return [{ atom: 'BODYSTRUCTURE' }, row.index ? bodyStructure(row.index.structure) : null];
     default:
       // BODY alone is the non-extensible structure; BODY[…] is content.
-      if (item.name === 'BODY' && !item.section) return { values: [{ atom: 'BODY' }, row.index ? bodyStructure(row.index.structure, false) : null], opened: false };
-      return body(session, selection, row, item);
+      if (item.name === 'BODY' && !item.section) return [{ atom: 'BODY' }, row.index ? bodyStructure(row.index.structure, false) : null];
+      // Purged between SELECT and FETCH: nothing to show for it.
+      return opened ? body(opened, item) : [];
   }
 }
 
-async function body(session: ImapSession, selection: Selection, row: Row, item: Item): Promise<{ values: ResponseValue[]; opened: boolean } | null> {
-  const peek = item.peek;
-  let opened;
-  try {
-    opened = await openMessage(session.ctx, { principal: { kind: 'user', userId: session.userId! }, messageId: row.messageId, channel: 'imap', viaMailboxId: selection.folder.mailboxId, peek });
-  } catch (error) {
-    // Purged between SELECT and FETCH: nothing to show for it.
-    if (error instanceof MissiveError && (error.code === 'not_found' || error.code === 'content_purged')) return null;
-    throw error;
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of opened.content) chunks.push(chunk as Buffer);
-  const content = Buffer.concat(chunks);
+function body(opened: OpenedContent, item: Item): ResponseValue[] {
+  const content = opened.content;
   const section = item.section ?? [];
   const slice = section.length === 0 ? { start: 0, end: content.length } : sliceOf(opened.index.structure, content.length, section, '');
   let bytes: Buffer = content.subarray(slice.start, slice.end);
@@ -154,7 +168,7 @@ async function body(session: ImapSession, selection: Selection, row: Row, item: 
     bytes = bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length));
     name += `<${offset}>`;
   }
-  return { values: [{ atom: name }, { literal: bytes }], opened: !peek };
+  return [{ atom: name }, { literal: bytes }];
 }
 
 function fetchItems(command: ImapCommand): Item[] {

@@ -25,16 +25,17 @@ export const SELECT: CommandHandler = {
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
     const snapshot = await folderState(session.ctx, folder.folderId);
     const readOnly = command.name === 'EXAMINE' || !(folder.rights.send || folder.rights.manage);
-    const unseen = snapshot.firstUnseenUid === null ? -1 : snapshot.uids.indexOf(snapshot.firstUnseenUid);
-    session.untagged(snapshot.uids.length, { atom: 'EXISTS' });
+    const uids = UidList.fromRuns(snapshot.uidRuns);
+    const unseen = snapshot.firstUnseenUid === null ? 0 : uids.seqOf(snapshot.firstUnseenUid);
+    session.untagged(uids.length, { atom: 'EXISTS' });
     session.untagged(0, { atom: 'RECENT' });
     session.untagged({ atom: 'FLAGS' }, FLAGS.map((flag) => ({ atom: flag })));
     session.write(Buffer.from(`* OK [PERMANENTFLAGS (${readOnly ? '' : FLAGS.join(' ')})] Flags permitted\r\n`));
-    if (unseen >= 0) session.write(Buffer.from(`* OK [UNSEEN ${unseen + 1}] First unseen\r\n`));
+    if (unseen > 0) session.write(Buffer.from(`* OK [UNSEEN ${unseen}] First unseen\r\n`));
     session.write(Buffer.from(`* OK [UIDVALIDITY ${snapshot.uidValidity}] UIDs valid\r\n`));
     session.write(Buffer.from(`* OK [UIDNEXT ${snapshot.uidNext}] Predicted next UID\r\n`));
     session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
-    session.selected = { folder, readOnly, uids: new UidList(snapshot.uids), knownModseq: snapshot.highestModseq };
+    session.selected = { folder, readOnly, uids, knownModseq: snapshot.highestModseq };
     session.state = 'selected';
     // QRESYNC: what vanished and what changed since the client's state, in this one exchange.
     if (resync && resync.uidValidity === snapshot.uidValidity) {
@@ -48,9 +49,8 @@ export const SELECT: CommandHandler = {
         .where('modseq', '>', resync.modseq)
         .orderBy('uid')
         .execute();
-      const positions = new Map(snapshot.uids.map((uid, index) => [uid, index + 1]));
       for (const entry of changed) {
-        const seq = positions.get(Number(entry.uid));
+        const seq = uids.seqOf(Number(entry.uid));
         if (seq) session.untagged(seq, { atom: 'FETCH' }, [{ atom: 'UID' }, Number(entry.uid), { atom: 'FLAGS' }, entry.flags.split(' ').filter(Boolean).map((flag) => ({ atom: flag })), { atom: 'MODSEQ' }, [Number(entry.modseq)]]);
       }
     }
