@@ -166,6 +166,9 @@ out = {}
 m = imaplib.IMAP4_SSL("127.0.0.1", a["port"], ssl_context=ctx)
 m.login(a["user"], a["password"])
 out["status"] = m.status("INBOX", "(MESSAGES UNSEEN UIDNEXT)")[1][0].decode()
+typ, data = m._simple_command("LIST", '""', "*", "RETURN", "(STATUS (MESSAGES UNSEEN))")
+out["listStatus"] = [typ, [d.decode() for d in m.untagged_responses.pop("STATUS", [])]]
+m.untagged_responses.pop("LIST", None)
 m.select("INBOX")
 out["searchSubject"] = m.search("UTF-8", "SUBJECT", '"resultats"')[1][0].decode()
 out["searchFrom"] = m.uid("SEARCH", "FROM", "emartin", "UNSEEN")[1][0].decode()
@@ -174,6 +177,15 @@ out["searchNot"] = m.search(None, "NOT", "SUBJECT", "scanner")[1][0].decode()
 out["searchSince"] = m.search(None, "SINCE", "1-Jan-2026", "BEFORE", "1-Jan-2030")[1][0].decode()
 typ, data = m.fetch("2", "(BODYSTRUCTURE)")
 out["bodystructure"] = data[0].decode() if isinstance(data[0], bytes) else data[0][0].decode()
+typ, data = m.fetch("2", "(BINARY.SIZE[2] BINARY.PEEK[2])")
+out["binary"] = [typ, data[0][0].decode(), data[0][1].hex()]
+typ, data = m.fetch("2", "(BINARY.PEEK[1]<0.5>)")
+out["binaryText"] = [typ, data[0][0].decode(), data[0][1].decode()]
+try:
+    m._simple_command("FETCH", "2", "(BINARY[2.HEADER])")
+    out["binaryBad"] = "accepted"
+except m.error as error:
+    out["binaryBad"] = str(error)
 typ, data = m.uid("COPY", "1", "Archive")
 out["copy"] = [typ, m.untagged_responses.get("COPYUID", [b""])[-1].decode() if "COPYUID" in m.untagged_responses else "", data[0].decode() if data[0] else ""]
 typ, data = m._simple_command("UID", "MOVE", "2", "Archive")
@@ -199,7 +211,7 @@ engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUC
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
   await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie' }));
-  await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Compte rendu du scanner', attachment: { name: 'scanner.pdf', bytes: Buffer.from('%PDF-1.4 scanner') } }));
+  await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Compte rendu du scanner', attachment: { name: 'scanner.pdf', bytes: Buffer.from('%PDF-1.4\0scanner') } }));
   const imap = await startTestImap(t, rt, { implicitTls: true });
   const { spawn } = await import('node:child_process');
   const { createInterface } = await import('node:readline');
@@ -218,6 +230,18 @@ engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUC
   });
   const out = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
   assert.equal(out.status, '"INBOX" (MESSAGES 2 UNSEEN 2 UIDNEXT 3)');
+  // LIST-STATUS (RFC 5819): each folder listed comes with its counters.
+  const listStatus = out.listStatus as [string, string[]];
+  assert.equal(listStatus[0], 'OK');
+  assert.ok(listStatus[1].includes('"INBOX" (MESSAGES 2 UNSEEN 2)'), listStatus[1].join(' | '));
+  assert.ok(listStatus[1].includes('"Archive" (MESSAGES 0 UNSEEN 0)'));
+  // BINARY (RFC 3516): the attachment's base64 undone, byte for byte, as a literal8 since it holds a NUL.
+  const binary = out.binary as string[];
+  assert.equal(binary[0], 'OK');
+  assert.match(binary[1]!, /BINARY\.SIZE\[2\] 16 BINARY\[2\] ~\{16\}$/);
+  assert.equal(binary[2], Buffer.from('%PDF-1.4\0scanner').toString('hex'));
+  assert.deepEqual(out.binaryText, ['OK', '2 (BINARY[1]<0> {5}', 'Bonjo']);
+  assert.match(String(out.binaryBad), /BAD .*a BINARY section is a part number/);
   assert.equal(out.searchSubject, '1', 'accents and case ignored');
   assert.equal(out.searchFrom, '1');
   assert.equal(out.searchOr, '2');

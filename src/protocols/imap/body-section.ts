@@ -1,4 +1,5 @@
 import type { StoredPart } from '../../services/deposit/message-index.ts';
+import { decode as decodeQuotedPrintable } from 'libqp';
 import { ImapParseError, type ImapValue } from './codec/values.ts';
 
 /** A section of BODY[…] resolved to a byte range of the stored message, or header lines to filter. */
@@ -17,15 +18,8 @@ export function sliceOf(structure: StoredPart, size: number, section: readonly I
   const match = /^((?:\d+\.)*\d+)?(?:\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME))?$/.exec(spec);
   if (!match || (match[1] === undefined && match[2] === undefined)) throw new ImapParseError(`unknown section ${first.value.slice(0, 40)}`, tag);
   const [, path, kind] = match;
-  let part = structure;
-  if (path) {
-    for (const number of path.split('.').map(Number)) {
-      // A single-part message's part 1 is its body.
-      const next = part.children.length === 0 && number === 1 ? part : part.children[number - 1];
-      if (!next || number < 1) return { start: 0, end: 0 };
-      part = next;
-    }
-  }
+  const part = path ? partAt(structure, path) : structure;
+  if (!part) return { start: 0, end: 0 };
   const names = section[1];
   switch (kind) {
     case undefined:
@@ -43,6 +37,42 @@ export function sliceOf(structure: StoredPart, size: number, section: readonly I
       const inner = innerOf(part, path);
       return { start: inner.headerStart, end: inner.bodyStart, fields: { names: wanted, not: kind === 'HEADER.FIELDS.NOT' } };
     }
+  }
+}
+
+/** The part at `1.2.3`, or null when there is none. */
+export function partAt(structure: StoredPart, path: string): StoredPart | null {
+  let part = structure;
+  for (const number of path.split('.').map(Number)) {
+    // A single-part message's part 1 is its body.
+    const next = part.children.length === 0 && number === 1 ? part : part.children[number - 1];
+    if (!next || number < 1) return null;
+    part = next;
+  }
+  return part;
+}
+
+/**
+ * BINARY[section] (RFC 3516): the part's body with its transfer encoding undone; the whole
+ * message as it is for an empty section. Null for an encoding Missive does not know (the client
+ * is told UNKNOWN-CTE); empty for a part that does not exist.
+ */
+export function binaryOf(structure: StoredPart, content: Buffer, path: string): Buffer | null {
+  if (path === '') return content;
+  const part = partAt(structure, path);
+  if (!part) return Buffer.alloc(0);
+  const body = content.subarray(part.bodyStart, part.bodyEnd);
+  switch (part.encoding.toLowerCase()) {
+    case '7bit':
+    case '8bit':
+    case 'binary':
+      return body;
+    case 'base64':
+      return Buffer.from(body.toString('latin1'), 'base64');
+    case 'quoted-printable':
+      return decodeQuotedPrintable(body);
+    default:
+      return null;
   }
 }
 

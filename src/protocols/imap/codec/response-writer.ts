@@ -10,7 +10,7 @@ export type ResponseValue =
   | Buffer
   | { readonly atom: string }
   | { readonly raw: string }
-  | { readonly literal: Buffer | string }
+  | { readonly literal: Buffer | string; readonly binary?: boolean }
   | readonly ResponseValue[];
 
 export type Status = 'OK' | 'NO' | 'BAD' | 'PREAUTH' | 'BYE';
@@ -111,7 +111,8 @@ function encodeInto(value: ResponseValue, out: Encoder): void {
   } else if ('raw' in value) {
     out.text += value.raw;
   } else if (Buffer.isBuffer(value.literal)) {
-    out.text += `{${value.literal.length}}\r\n`;
+    // literal8 (RFC 3516) for decoded content that may hold NUL bytes.
+    out.text += `${value.binary ? '~' : ''}{${value.literal.length}}\r\n`;
     out.bytes(value.literal);
   } else {
     out.text += `{${Buffer.byteLength(value.literal)}}\r\n${value.literal}`;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
 import { openMessagesIn, type OpenedContent } from '../../../services/open.ts';
-import { filterHeader, sectionText, sliceOf } from '../body-section.ts';
+import { binaryOf, filterHeader, sectionText, sliceOf } from '../body-section.ts';
 import { untaggedPieces, type ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { bodyStructure } from '../body-structure.ts';
@@ -66,7 +66,13 @@ export const FETCH: CommandHandler = {
         if (seq === 0) continue;
         const flags = seen.get(row.uid);
         if (flags) row.flags = flags;
-        const values = items.flatMap((item) => produce(row, item, opened.get(row.messageId)));
+        let values: ResponseValue[];
+        try {
+          values = items.flatMap((item) => produce(row, item, opened.get(row.messageId)));
+        } catch (error) {
+          if (error instanceof UnknownEncoding) return session.reply(command, 'NO', error.message, 'UNKNOWN-CTE');
+          throw error;
+        }
         // The \\Seen this fetch set is reported with it.
         if (flags && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag })));
         session.write(untaggedPieces(seq, { atom: 'FETCH' }, values));
@@ -152,8 +158,27 @@ function produce(row: Row, item: Item, opened: OpenedContent | undefined): Respo
       // BODY alone is the non-extensible structure; BODY[…] is content.
       if (item.name === 'BODY' && !item.section) return [{ atom: 'BODY' }, row.index ? bodyStructure(row.index.structure, false) : null];
       // Purged between SELECT and FETCH: nothing to show for it.
-      return opened ? body(opened, item) : [];
+      if (!opened) return [];
+      return item.name === 'BINARY' || item.name === 'BINARY.SIZE' ? binary(opened, item) : body(opened, item);
   }
+}
+
+/** A part whose transfer encoding Missive cannot undo: the command ends with NO [UNKNOWN-CTE]. */
+class UnknownEncoding extends Error {}
+
+function binary(opened: OpenedContent, item: Item): ResponseValue[] {
+  const path = item.section?.[0]?.type === 'atom' ? item.section[0].value : '';
+  const decoded = binaryOf(opened.index.structure, opened.content, path);
+  if (decoded === null) throw new UnknownEncoding(`part ${path} has a transfer encoding Missive cannot decode`);
+  if (item.name === 'BINARY.SIZE') return [{ atom: `BINARY.SIZE[${path}]` }, decoded.length];
+  let bytes = decoded;
+  let name = `BINARY[${path}]`;
+  if (item.partial) {
+    const [offset, length] = item.partial;
+    bytes = bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length));
+    name += `<${offset}>`;
+  }
+  return [{ atom: name }, { literal: bytes, binary: bytes.includes(0) }];
 }
 
 function body(opened: OpenedContent, item: Item): ResponseValue[] {
@@ -187,6 +212,14 @@ function fetchItems(command: ImapCommand): Item[] {
       if (name === 'RFC822.HEADER') return { name, section: [atomOf('HEADER')], peek: true };
       if (name === 'RFC822.TEXT') return { name, section: [atomOf('TEXT')], peek: false };
       return { name, peek: true };
+    }
+    if (name === 'BINARY' || name === 'BINARY.PEEK' || name === 'BINARY.SIZE') {
+      const [part, ...rest] = value.section;
+      if (rest.length > 0 || (part && (part.type !== 'atom' || !/^[1-9]\d{0,4}(\.[1-9]\d{0,4}){0,20}$/.test(part.value)))) {
+        throw new ImapParseError('a BINARY section is a part number', command.tag);
+      }
+      if (name === 'BINARY.SIZE' && value.partial) throw new ImapParseError('BINARY.SIZE takes no partial range', command.tag);
+      return { name: name === 'BINARY.PEEK' ? 'BINARY' : name, section: value.section, partial: value.partial, peek: name !== 'BINARY' };
     }
     if (name !== 'BODY' && name !== 'BODY.PEEK') throw new ImapParseError(`unknown fetch attribute ${value.value.slice(0, 30)}[…]`, command.tag);
     // Checked here so that a bad section is BAD before anything is sent.

@@ -1,6 +1,8 @@
 import { imapFolders, SHARED_PREFIX } from '../../../services/imap/imap-folders.ts';
+import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import type { CommandHandler } from '../session.ts';
 import { argumentCount, astring } from './args.ts';
+import { statusItems, writeStatus } from './status.ts';
 
 /**
  * LIST reference pattern (and LSUB: every folder counts as subscribed): `*` matches anything,
@@ -10,12 +12,18 @@ import { argumentCount, astring } from './args.ts';
 export const LIST: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    // LIST-EXTENDED (RFC 5258): optional selection options first, RETURN options last; the
-    // special use of each folder is always returned, so both are read and set aside.
+    // LIST-EXTENDED (RFC 5258): optional selection options first, RETURN options last. The
+    // special use of each folder is always returned; RETURN (STATUS (…)) adds each folder's
+    // counters (LIST-STATUS, RFC 5819).
     const first = command.args[0]?.type === 'list' ? 1 : 0;
     const returns = command.args.findIndex((value, index) => index > first && value.type === 'atom' && value.value.toUpperCase() === 'RETURN');
     const end = returns === -1 ? command.args.length : returns;
     if (end - first !== 2) argumentCount(command, 2);
+    const status = returns === -1 ? null : statusReturned(command, returns);
+    // Every folder counts as subscribed: the subscription options only add the attribute saying so.
+    const subscribed = [command.args[0], returns === -1 ? undefined : command.args[returns + 1]].some(
+      (options) => options?.type === 'list' && options.items.some((item) => item.type === 'atom' && item.value.toUpperCase() === 'SUBSCRIBED'),
+    );
     const reference = astring(command, first, 'a reference');
     const patternValue = command.args[first + 1]!;
     const patterns = patternValue.type === 'list' ? patternValue.items.map((_, index) => astring({ ...command, args: patternValue.items }, index, 'a pattern')) : [astring(command, first + 1, 'a pattern')];
@@ -38,12 +46,24 @@ export const LIST: CommandHandler = {
     for (const parent of [...parents].sort()) if (matcher(parent)) session.untagged({ atom: answer }, [{ atom: '\\Noselect' }, { atom: '\\HasChildren' }], '/', parent);
     for (const folder of folders) {
       if (!matcher(folder.path)) continue;
-      const attributes = [{ atom: '\\HasNoChildren' }, ...(folder.specialUse ? [{ atom: folder.specialUse }] : [])];
+      const attributes = [{ atom: '\\HasNoChildren' }, ...(subscribed ? [{ atom: '\\Subscribed' }] : []), ...(folder.specialUse ? [{ atom: folder.specialUse }] : [])];
       session.untagged({ atom: answer }, attributes, '/', folder.path);
+      if (status) await writeStatus(session, folder, status);
     }
     session.reply(command, 'OK', `${answer} completed`);
   },
 };
+
+/** The items of `RETURN (… STATUS (items) …)`, or null when no status is asked for. */
+function statusReturned(command: ImapCommand, at: number): string[] | null {
+  const options = command.args[at + 1];
+  if (options?.type !== 'list' || command.args.length !== at + 2) throw new ImapParseError('RETURN takes a list of options', command.tag);
+  const index = options.items.findIndex((item) => item.type === 'atom' && item.value.toUpperCase() === 'STATUS');
+  if (index === -1) return null;
+  const items = options.items[index + 1];
+  if (items?.type !== 'list') throw new ImapParseError('RETURN (STATUS (items))', command.tag);
+  return statusItems(items.items, command.tag);
+}
 
 function patternMatcher(pattern: string): (path: string) => boolean {
   const inbox = /^inbox$/i.test(pattern);
