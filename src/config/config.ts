@@ -65,6 +65,14 @@ export type Config = {
   notifyFrom: string;
   /** Requests per minute the HTTP API accepts from one session (or, before login, one address). */
   httpRateLimitPerMinute: number;
+  /** Where people outside reach the web client (vault links); empty: http://httpHost:httpPort in development. */
+  publicUrl: string;
+  /** Days a vault link lives unless the sender says otherwise. */
+  vaultLinkDays: number;
+  /** The SMS provider's HTTP endpoint (POST JSON {to, text}); empty: SMS go to the development outbox, or nowhere. */
+  smsUrl: string;
+  /** The bearer token the SMS provider expects. */
+  smsToken: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 };
 
@@ -109,6 +117,10 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'notifyRelayUrl', env: 'MISSIVE_NOTIFY_RELAY_URL', kind: 'string', help: 'mail relay for login codes and alerts: smtps://user:pass@host:465 or smtp://host:587 (STARTTLS required off loopback)' },
   { name: 'notifyFrom', env: 'MISSIVE_NOTIFY_FROM', kind: 'string', help: 'From of codes and alerts (default Missive <ne-pas-repondre@domain>)' },
   { name: 'httpRateLimitPerMinute', env: 'MISSIVE_HTTP_RATE_LIMIT_PER_MINUTE', kind: 'integer', min: 10, max: 1_000_000, help: 'HTTP API requests per minute per session, or per address before login (default 600)' },
+  { name: 'publicUrl', env: 'MISSIVE_PUBLIC_URL', kind: 'string', help: 'https://… where people outside the trust space open vault links (required in production)' },
+  { name: 'vaultLinkDays', env: 'MISSIVE_VAULT_LINK_DAYS', kind: 'integer', min: 1, max: 90, help: 'days a vault link lives unless the sender chooses (default 30)' },
+  { name: 'smsUrl', env: 'MISSIVE_SMS_URL', kind: 'string', help: "SMS provider endpoint: https://…, POSTed JSON {to, text} with the token as bearer" },
+  { name: 'smsToken', env: 'MISSIVE_SMS_TOKEN', kind: 'string', help: 'bearer token for the SMS provider' },
   { name: 'logLevel', env: 'MISSIVE_LOG_LEVEL', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, help: 'debug, info (default), warn, error' },
 ];
 
@@ -234,6 +246,10 @@ function finish(given: Partial<Config>, cwd: string): Config {
     notifyRelayUrl: given.notifyRelayUrl ?? '',
     notifyFrom: given.notifyFrom ?? '',
     httpRateLimitPerMinute: given.httpRateLimitPerMinute ?? 600,
+    publicUrl: given.publicUrl ?? '',
+    vaultLinkDays: given.vaultLinkDays ?? 30,
+    smsUrl: given.smsUrl ?? '',
+    smsToken: given.smsToken ?? '',
     logLevel: given.logLevel ?? 'info',
   };
   if (!isDomain(config.domain)) throw new ConfigError(`configuration: domain (MISSIVE_DOMAIN) is not a domain name: ${JSON.stringify(config.domain)}`);
@@ -248,6 +264,11 @@ function finish(given: Partial<Config>, cwd: string): Config {
   } catch (error) {
     throw new ConfigError(`configuration: outboundRoutes (MISSIVE_OUTBOUND_ROUTES): ${(error as Error).message}`);
   }
+  if (config.publicUrl !== '' && !/^https?:\/\/[^/?#\s]+\/?$/.test(config.publicUrl)) {
+    throw new ConfigError('configuration: publicUrl (MISSIVE_PUBLIC_URL) must be https://host[:port], without a path');
+  }
+  if (config.smsUrl !== '' && !/^https?:\/\/\S+$/.test(config.smsUrl)) throw new ConfigError('configuration: smsUrl (MISSIVE_SMS_URL) must be an http(s):// URL');
+  config.publicUrl = config.publicUrl.replace(/\/$/, '') || `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${config.httpPort}`;
   if (config.notifyFrom === '') config.notifyFrom = `Missive <ne-pas-repondre@${config.domain}>`;
   if (config.maxAttachmentBytes > config.maxMessageBytes) {
     throw new ConfigError('configuration: maxAttachmentBytes (MISSIVE_MAX_ATTACHMENT_BYTES) cannot exceed maxMessageBytes (MISSIVE_MAX_MESSAGE_BYTES)');
@@ -263,6 +284,8 @@ function refuseDevelopmentSettings(config: Config): void {
   const problems: string[] = [];
   if (config.devOutbox) problems.push('devOutbox (MISSIVE_DEV_OUTBOX) must be false: the development outbox shows what would be sent');
   if (config.demoSeed) problems.push('demoSeed (MISSIVE_DEMO_SEED) must be false: no demo accounts in production');
+  if (!config.publicUrl.startsWith('https://')) problems.push('publicUrl (MISSIVE_PUBLIC_URL) must be the https:// address people outside reach: vault links point there');
+  if (config.smsUrl !== '' && !config.smsUrl.startsWith('https://')) problems.push('smsUrl (MISSIVE_SMS_URL) must be https://: codes travel in it');
   if (config.notifyRelayUrl === '') problems.push('notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must name a mail relay: without it no one receives a login code');
   if (!isLoopback(config.httpHost)) {
     problems.push(`httpHost (MISSIVE_HTTP_HOST) ${config.httpHost}: plain HTTP is only for loopback; put TLS in front and listen on loopback`);

@@ -3,12 +3,17 @@ import type { Rights } from './mailbox.ts';
 /**
  * Who acts. A person logged in; an application holding an applicative mailbox's credential;
  * or the operator itself (CLI administration, inbound from another operator, the demo seed),
- * which is still bound by the rules of `services/` but acts for no user.
+ * which is still bound by the rules of `services/` but acts for no user; or the holder of a vault
+ * link, who may read the one message it leads to and answer its sender, nothing else.
  */
 export type Principal =
   | { readonly kind: 'user'; readonly userId: string }
   | { readonly kind: 'application'; readonly mailboxId: string }
-  | { readonly kind: 'operator'; readonly name: string };
+  | { readonly kind: 'operator'; readonly name: string }
+  /** Someone outside the trust space holding a vault link and its code: one message, one address. */
+  | { readonly kind: 'vault'; readonly itemId: string; readonly address: string };
+
+export type VaultPrincipal = Extract<Principal, { kind: 'vault' }>;
 
 /** The operator acting for itself (delivery status notifications), not for another operator's domain. */
 export const SYSTEM_OPERATOR = 'system';
@@ -21,6 +26,8 @@ export function describePrincipal(principal: Principal): string {
       return `application:${principal.mailboxId}`;
     case 'operator':
       return `operator:${principal.name}`;
+    case 'vault':
+      return `vault:${principal.address}`;
   }
 }
 
@@ -39,6 +46,7 @@ export function mayAct(principal: Principal, mailboxId: string, right: keyof Rig
     case 'application':
       return principal.mailboxId === mailboxId;
     case 'operator':
+    case 'vault':
       return false;
   }
 }

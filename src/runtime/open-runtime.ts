@@ -7,6 +7,7 @@ import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
 import { watchNewMessages } from '../services/notify/new-message-alerts.ts';
 import { noRelayNotifier, type Notifier } from '../services/notify/notifier.ts';
+import { byChannel, smsHttpNotifier } from '../services/notify/sms-http.ts';
 import { smtpRelayNotifier } from '../services/notify/smtp-relay.ts';
 import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
@@ -47,6 +48,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
       maxRecipients: config.maxRecipients,
       inlineContentBytes: config.inlineContentBytes,
     },
+    vault: { linkDays: config.vaultLinkDays, publicUrl: config.publicUrl },
     outbound: { retryHours: config.outboundRetryHours, firstRetrySeconds: config.outboundFirstRetrySeconds, routes: parseOutboundRoutes(config.outboundRoutes) },
     localDomains: new Set(await listOperatorDomains(sql.read)),
     trustedDomains: new Set(),
@@ -71,8 +73,9 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
 /** The development outbox when asked for, else the configured relay; without one, sending refuses clearly. */
 function notifierFor(config: Config, sql: SqlStore, clock: () => number): Notifier {
   if (config.devOutbox) return devOutboxNotifier(sql, clock);
-  if (config.notifyRelayUrl !== '') return smtpRelayNotifier({ url: config.notifyRelayUrl, from: config.notifyFrom });
-  return noRelayNotifier;
+  const email = config.notifyRelayUrl !== '' ? smtpRelayNotifier({ url: config.notifyRelayUrl, from: config.notifyFrom }) : noRelayNotifier;
+  const sms = config.smsUrl !== '' ? smsHttpNotifier({ url: config.smsUrl, token: config.smsToken }) : noRelayNotifier;
+  return byChannel({ email, sms });
 }
 
 async function loadKek(config: Config): Promise<{ kek: KeyEncryptionKey; generated: boolean }> {

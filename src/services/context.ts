@@ -21,6 +21,14 @@ export type OutboundSettings = {
   routes: ReadonlyMap<string, { host: string; port: number }>;
 };
 
+/** Messages kept for recipients outside the trust space. */
+export type VaultSettings = {
+  /** Days a link lives unless the sender chooses. */
+  linkDays: number;
+  /** Where links point: the address people outside reach. */
+  publicUrl: string;
+};
+
 /** What every use case needs, built once at start (see `open-services.ts`) and passed down. */
 export type ServiceContext = {
   readonly sql: SqlStore;
@@ -32,6 +40,7 @@ export type ServiceContext = {
   readonly notifier: Notifier;
   readonly limits: Limits;
   readonly outbound: OutboundSettings;
+  readonly vault: VaultSettings;
   readonly log: Logger;
   /** Epoch milliseconds; tests replace it to move time (retention). */
   readonly clock: () => number;

@@ -110,7 +110,8 @@ function openRequest(request: ReadRequest) {
   return {
     principal: request.principal,
     messageId: request.messageId,
-    channel: 'web' as const,
+    // The web client and the vault's pages share these reads; the proof says which it was.
+    channel: request.principal.kind === 'vault' ? ('vault' as const) : ('web' as const),
     ...(request.viaMailboxId === undefined ? {} : { viaMailboxId: request.viaMailboxId }),
   };
 }

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { MissiveError } from '../core/errors.ts';
-import { describePrincipal, mayAct, type Principal } from '../core/principal.ts';
+import { describePrincipal, mayAct, type Principal, type VaultPrincipal } from '../core/principal.ts';
 import type { Channel, ProofEvent } from '../core/proof-event.ts';
 import { addressKey } from '../core/address.ts';
 import { findMailboxByKey, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
-import { findMessage, mailboxesHolding, markOpened, messagesFiledIn, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import { findMessage, mailboxesHolding, markOpened, markVaultRecipientOpened, messagesFiledIn, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import { markVaultOpened, vaultItem } from '../store/repositories/vault.ts';
 import { appendProofEvents, recipientsWithEvent } from '../store/repositories/proofs.ts';
 import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
 import { decryptBuffer, unwrapDataKey } from '../store/crypto/envelope.ts';
@@ -42,6 +43,7 @@ export type OpenedMessage = {
  * is recorded as a proof event, committed before any byte of content leaves.
  */
 export async function openMessage(ctx: ServiceContext, request: OpenRequest): Promise<OpenedMessage> {
+  if (request.principal.kind === 'vault') return openFromVault(ctx, request, request.principal);
   const actor = describePrincipal(request.principal);
   const message = await findMessage(ctx.sql.read, request.messageId);
   const readable = message ? await readableMailboxes(ctx, request.principal, message.id) : [];
@@ -71,6 +73,10 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
       throw error;
     }
   }
+  return openedMessage(message, content);
+}
+
+function openedMessage(message: MessageRow, content: Readable): OpenedMessage {
   let index: MessageIndex | null = null;
   return {
     messageId: message.id,
@@ -136,6 +142,44 @@ async function collected(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A vault link's holder reads the one message of a live link (not revoked, expired or locked):
+ * its first reading is the recipient's opening, proven like any other.
+ */
+async function openFromVault(ctx: ServiceContext, request: OpenRequest, principal: VaultPrincipal): Promise<OpenedMessage> {
+  const actor = describePrincipal(principal);
+  const now = ctx.clock();
+  const item = await vaultItem(ctx.sql.read, principal.itemId);
+  const message = await findMessage(ctx.sql.read, request.messageId);
+  const live = item && item.message_id === request.messageId && item.address === principal.address && item.revoked_at === null && item.locked_at === null && item.expires_at > now;
+  if (!message || !live) {
+    await audit(ctx, actor, request, 'refused', 'not_found');
+    throw new MissiveError('not_found', 'no such message');
+  }
+  const content = await decryptedContent(ctx, message).catch(async (error: unknown) => {
+    await audit(ctx, actor, request, 'refused', error instanceof MissiveError ? error.code : 'internal');
+    throw error;
+  });
+  if (!request.peek) {
+    try {
+      await ctx.sql.write(async (trx) => {
+        const base = { messageId: message.id, messageIdHeader: message.message_id_header, contentDigest: message.content_digest, actor, recipient: item.address, channel: request.channel, at: now };
+        const first = await markVaultOpened(trx, item.id, now);
+        if (first && (await markVaultRecipientOpened(trx, message.id, item.address, now))) await appendProofEvents(trx, [{ ...base, type: 'opened' }]);
+        if (request.attachment && !(await recipientsWithEvent(trx, message.id, 'attachment_downloaded')).includes(item.address)) {
+          await appendProofEvents(trx, [{ ...base, type: 'attachment_downloaded' }]);
+        }
+        await appendAudit(trx, { at: now, actor, action: 'open', target: message.id, result: 'ok', detail: { channel: request.channel } });
+      });
+    } catch (error) {
+      content.destroy();
+      throw error;
+    }
+    ctx.changes.publish({ mailboxId: item.sender_mailbox_id, kind: 'tracking', messageId: message.id });
+  }
+  return openedMessage(message, content);
 }
 
 async function readableMailboxes(ctx: ServiceContext, principal: Principal, messageId: string): Promise<string[]> {

@@ -12,6 +12,7 @@ import * as outboundQueue from './migrations/009-outbound-queue.ts';
 import * as accessTokens from './migrations/010-access-tokens.ts';
 import * as expungedEntries from './migrations/011-expunged-entries.ts';
 import * as imapEnvelope from './migrations/012-imap-envelope.ts';
+import * as vault from './migrations/013-vault.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '010-access-tokens': accessTokens,
   '011-expunged-entries': expungedEntries,
   '012-imap-envelope': imapEnvelope,
+  '013-vault': vault,
 };
 
 /** Brings the schema to the latest version; each migration runs in its own transaction. */

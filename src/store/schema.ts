@@ -96,6 +96,8 @@ export interface MessageTable {
   index_json: string | null;
   /** The IMAP ENVELOPE as encoded on the first FETCH that asked for it (null before); cleared at purge. */
   imap_envelope: string | null;
+  /** The INS of the patient the message concerns (written to a patient through the vault), else null. */
+  patient_ins: string | null;
   received_at: number;
   purged_at: number | null;
 }
@@ -171,6 +173,30 @@ export interface OutboundQueueTable {
   lease_until: number | null;
   last_error: string | null;
   created_at: number;
+}
+
+export interface VaultItemTable {
+  id: string;
+  message_id: string;
+  /** The recipient outside the trust space. */
+  address: string;
+  sender_mailbox_id: string;
+  /** Keyed digests: the link's token, the access code, the reader's session (never in clear). */
+  link_digest: string;
+  code_digest: string | null;
+  code_by: 'sms' | 'phone';
+  phone: string | null;
+  replies: 'none' | 'once' | 'thread';
+  replies_sent: number;
+  wrong_codes: number;
+  session_digest: string | null;
+  session_until: number | null;
+  created_at: number;
+  expires_at: number;
+  notified_at: number | null;
+  opened_at: number | null;
+  revoked_at: number | null;
+  locked_at: number | null;
 }
 
 export interface ExpungedEntryTable {
@@ -371,6 +397,7 @@ export interface Database {
   app_password: AppPasswordTable;
   trusted_domain: TrustedDomainTable;
   outbound_queue: OutboundQueueTable;
+  vault_item: VaultItemTable;
   access_token: AccessTokenTable;
   expunged_entry: ExpungedEntryTable;
   audit_log: AuditLogTable;

@@ -32,6 +32,7 @@ const PRODUCTION_SAFE = {
   MISSIVE_DEMO_SEED: 'false',
   MISSIVE_HTTP_HOST: '127.0.0.1',
   MISSIVE_NOTIFY_RELAY_URL: 'smtps://relay.hopital.example:465',
+  MISSIVE_PUBLIC_URL: 'https://missive.hopital.example',
   MISSIVE_TLS_CERT_FILE: '/etc/missive/tls/server.crt',
   MISSIVE_TLS_KEY_FILE: '/etc/missive/tls/server.key',
   MISSIVE_TLS_TRUST_ANCHOR_FILE: '/etc/missive/tls/igc-sante-racine.pem',
@@ -77,6 +78,10 @@ describe('loadConfig: defaults', () => {
       notifyRelayUrl: '',
       notifyFrom: 'Missive <ne-pas-repondre@demo.mssante.test>',
       httpRateLimitPerMinute: 600,
+      publicUrl: 'http://127.0.0.1:8080',
+      vaultLinkDays: 30,
+      smsUrl: '',
+      smsToken: '',
       logLevel: 'info',
     };
     assert.deepEqual(load({}), expected);
@@ -185,6 +190,9 @@ describe('loadConfig: production mode', () => {
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_HTTP_HOST: '0.0.0.0' }), 'production mode', 'httpHost (MISSIVE_HTTP_HOST) 0.0.0.0');
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_NOTIFY_RELAY_URL: '' }), 'production mode', 'notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must name a mail relay');
     refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_NOTIFY_RELAY_URL: 'http://relay/' }), 'notifyRelayUrl (MISSIVE_NOTIFY_RELAY_URL) must be smtps://');
+    refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_PUBLIC_URL: '' }), 'production mode', 'publicUrl (MISSIVE_PUBLIC_URL) must be the https:// address');
+    refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_PUBLIC_URL: 'https://missive.example/coffre' }), 'publicUrl (MISSIVE_PUBLIC_URL) must be https://host[:port], without a path');
+    refused(() => load({ ...PRODUCTION_SAFE, MISSIVE_SMS_URL: 'http://sms.example/send' }), 'production mode', 'smsUrl (MISSIVE_SMS_URL) must be https://');
     refused(
       () => load({ MISSIVE_MODE: 'production', MISSIVE_DEV_OUTBOX: '1', MISSIVE_DEMO_SEED: '1', MISSIVE_HTTP_HOST: '10.0.0.5' }),
       'devOutbox (MISSIVE_DEV_OUTBOX)',
@@ -204,11 +212,11 @@ describe('loadConfig: production mode', () => {
   });
 
   it('defaults to safe settings in production', () => {
-    const config = load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key', MISSIVE_TLS_TRUST_ANCHOR_FILE: 'igc-sante.pem' });
+    const config = load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key', MISSIVE_TLS_TRUST_ANCHOR_FILE: 'igc-sante.pem' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
     assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.allowTls13], [587, 465, false]);
-    refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
-    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1' }).smtpsPort, -1);
+    refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
+    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1' }).smtpsPort, -1);
   });
 });
 

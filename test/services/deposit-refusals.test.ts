@@ -90,11 +90,13 @@ storageTest('refused without trace: unknown local recipient, naming it', async (
   await refusedWithoutTrace(rt, 'unknown_recipient', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('emartin')), [at('inconnu')]));
 });
 
-storageTest('refused without trace: a recipient outside the trust space (route_unavailable)', async (_t, rt, storage) => {
+storageTest('refused without trace: a vault copy that cannot be made (an invalid INS, a code by SMS with no phone)', async (_t, rt, storage) => {
   await seeded(rt, storage);
-  const outside = 'jean.dupont@ch-autre.mssante.fr';
-  await refusedWithoutTrace(rt, 'route_unavailable', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('emartin'), [at('sbernard'), outside])));
-  await refusedWithoutTrace(rt, 'route_unavailable', 'user:emartin', () => send(rt.ctx, at('emartin'), 'emartin', note(at('emartin')), [outside]));
+  const outside = 'jean.dupont@mairie.example';
+  const to = (vault: Parameters<typeof deposit>[1]['vault']) => () =>
+    deposit(rt.ctx, { principal: { kind: 'user', userId: 'emartin' }, channel: 'api', envelope: { from: at('emartin'), to: [at('sbernard'), outside] }, source: [note(at('emartin'), [at('sbernard'), outside])], vault });
+  await refusedWithoutTrace(rt, 'invalid_argument', 'user:emartin', to({ patientIns: '184067512345642' }));
+  await refusedWithoutTrace(rt, 'invalid_argument', 'user:emartin', to({ codeBy: 'sms' }));
 });
 
 storageTest('refused without trace: no recipient at all, or an envelope address that is not one', async (_t, rt, storage) => {

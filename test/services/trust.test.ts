@@ -24,10 +24,11 @@ engineTest('trust import: the whitelist replaces the trusted domains in one step
   assert.deepEqual([...rt.ctx.trustedDomains].sort(), ['ch-a.mssante.fr', 'ch-b.mssante.fr']);
   assert.equal(routeFor('ch-a.mssante.fr', rt.ctx.localDomains, rt.ctx.trustedDomains), 'operator');
   assert.equal(routeFor(DOMAIN, rt.ctx.localDomains, rt.ctx.trustedDomains), 'local');
-  // Mail to another operator is queued for it; an address outside the trust space is refused until the vault exists.
+  // Mail to another operator is queued for it; an address outside the trust space gets a vault copy.
   const queued = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: ['dr.x@ch-a.mssante.fr'] }));
   assert.deepEqual(queued.queued, ['dr.x@ch-a.mssante.fr']);
-  await expectCode(send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: ['dr.x@gmail.com'] })), 'route_unavailable');
+  const vaulted = await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: ['dr.x@gmail.com'] }));
+  assert.deepEqual([vaulted.queued, vaulted.vault.map((copy) => copy.address)], [[], ['dr.x@gmail.com']]);
 
   const day2 = file('day2.xml', whitelistXml([domainXml('ch-a.mssante.fr', 'CN=nouveau.ch-a.mssante.fr, O=AUTRE, C=FR'), domainXml('ch-c.mssante.fr')]));
   const second = await importWhitelist(rt.ctx, day2);

@@ -20,7 +20,7 @@ engineTest('migrations: reopening the same store twice migrates nothing and keep
   for (let round = 1; round <= 2; round++) {
     const again = await openRuntime(rt.config, { log: silentLogger });
     try {
-      assert.deepEqual(await migrationNames(again.ctx.sql.read as unknown as Kysely<unknown>), ['001-core', '002-identity', '003-web', '004-directory', '005-proof-log', '006-tracking-alerts', '007-app-passwords', '008-trusted-domains', '009-outbound-queue', '010-access-tokens', '011-expunged-entries', '012-imap-envelope'], `round ${round}`);
+      assert.deepEqual(await migrationNames(again.ctx.sql.read as unknown as Kysely<unknown>), ['001-core', '002-identity', '003-web', '004-directory', '005-proof-log', '006-tracking-alerts', '007-app-passwords', '008-trusted-domains', '009-outbound-queue', '010-access-tokens', '011-expunged-entries', '012-imap-envelope', '013-vault'], `round ${round}`);
       assert.deepEqual(
         { mailboxes: await countRows(again.ctx, 'mailbox'), folders: await countRows(again.ctx, 'folder'), audit: await countRows(again.ctx, 'audit_log') },
         before,

@@ -19,6 +19,9 @@ import { intakeMessage } from './intake.ts';
 import { checkOriginator } from './originator.ts';
 import { resolveRecipients, type ResolvedRecipient } from './recipients.ts';
 import { authorizeSender } from './sender.ts';
+import { normalIns } from '../../core/ins.ts';
+import { checkVaultOptions, vaultItemsFor, type VaultOptions } from '../vault/vault-items.ts';
+import { sendVaultNotices } from '../vault/vault-notices.ts';
 
 export type DepositRequest = {
   principal: Principal;
@@ -34,6 +37,8 @@ export type DepositRequest = {
    * sent to no one (no recipients, no proof events: nothing was exchanged).
    */
   fileInto?: { mailboxId: string; folder: string; flags: readonly string[] };
+  /** For recipients outside the trust space: how they get their code, how long, whether they may answer. */
+  vault?: VaultOptions;
 };
 
 export type DepositResult = {
@@ -45,6 +50,11 @@ export type DepositResult = {
   recipients: { address: string; mailboxId: string; uid: number }[];
   /** Recipients on other operators, queued for delivery. */
   queued: string[];
+  /**
+   * Recipients outside the trust space, whose copy waits in the vault. The code is given here
+   * only when the sender is to dictate it by phone: it is shown once, then exists only as a digest.
+   */
+  vault: { address: string; itemId: string; code: string | null; expiresAt: number; notified: boolean }[];
   sentUid: number | null;
   /** The UID an APPEND got in its folder. */
   filedUid: number | null;
@@ -68,6 +78,7 @@ export async function deposit(ctx: ServiceContext, request: DepositRequest): Pro
 async function depositChecked(ctx: ServiceContext, request: DepositRequest): Promise<DepositResult> {
   const now = ctx.clock();
   const filing = request.fileInto ?? null;
+  checkVaultOptions(request.vault);
   if (filing) await checkFiling(ctx, request.principal, filing.mailboxId);
   const { senderText: envelopeSender, senderMailbox } = filing ? { senderText: '', senderMailbox: null } : await checkSender(ctx, request);
   const fromEnvelope = !filing && request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
@@ -96,16 +107,33 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
     const recipients = filing ? [] : (fromEnvelope ?? (await resolveRecipients(ctx, ctx.sql.read, stored.headerRecipients)));
     // Only our own senders' mail leaves for another operator: never a relay for a third party.
     const remote = recipients.filter((recipient) => recipient.mailbox === null);
-    if (remote.length > 0 && !senderMailbox) {
+    if (remote.length > 0 && (!senderMailbox || request.principal.kind === 'vault')) {
       throw new MissiveError('forbidden', `relay access denied: mail from ${senderText || 'the null sender'} cannot leave for ${remote[0]!.address}`);
     }
     if (!filing && request.envelope.from !== '') checkOriginator(ctx, stored.originator, senderText, senderMailbox !== null);
     const local = recipients.filter((recipient): recipient is ResolvedRecipient & { mailbox: MailboxRow } => recipient.mailbox !== null);
+    const toOperators = remote.filter((recipient) => recipient.route === 'operator');
+    const vaulted = vaultItemsFor(ctx, {
+      messageId,
+      senderMailboxId: senderMailbox?.id ?? '',
+      addresses: remote.filter((recipient) => recipient.route === 'vault').map((recipient) => recipient.address),
+      options: request.vault,
+      noReplies: stored.index.mss.mes?.trim().toUpperCase() === 'FIN',
+      now,
+    });
     const actor = describePrincipal(request.principal);
     const base = { messageId, messageIdHeader: stored.messageIdHeader, contentDigest: stored.digest, actor, channel: request.channel, at: now };
+    // A vault copy is delivered when it is stored, waiting for its reader; its code is proven issued.
     const events: ProofEvent[] = filing
       ? []
-      : [{ ...base, type: 'submitted', recipient: null }, ...local.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address }))];
+      : [
+          { ...base, type: 'submitted', recipient: null },
+          ...local.map((recipient): ProofEvent => ({ ...base, type: 'delivered', recipient: recipient.address })),
+          ...vaulted.flatMap(({ row }): ProofEvent[] => [
+            { ...base, type: 'delivered', recipient: row.address },
+            { ...base, type: 'vault_code_issued', recipient: row.address },
+          ]),
+        ];
     // The Inbox of each local recipient, then the Sent folder of a local sender; or the folder an APPEND names.
     const targets: EntryTarget[] = filing ? [{ mailboxId: filing.mailboxId, folder: { name: filing.folder }, flags: [...filing.flags], required: true }] : local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
@@ -130,6 +158,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         index_json: JSON.stringify(stored.index),
         // Encoded by the IMAP layer when a client first asks for it.
         imap_envelope: null,
+        patient_ins: request.vault?.patientIns ? normalIns(request.vault.patientIns) : null,
         received_at: now,
         purged_at: null,
       },
@@ -138,19 +167,21 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         address: recipient.address,
         header_kind: headerKind(recipient, stored.index),
         route: recipient.route,
-        state: recipient.mailbox ? ('delivered' as const) : ('queued' as const),
+        state: recipient.route === 'operator' ? ('queued' as const) : ('delivered' as const),
         mailbox_id: recipient.mailbox?.id ?? null,
-        delivered_at: recipient.mailbox ? now : null,
+        delivered_at: recipient.route === 'operator' ? null : now,
         opened_at: null,
       })),
       targets,
       events: events.map(proofEventRow),
-      outbound: queueRows(ctx, { messageId, sender: senderText, recipients: remote, now }),
+      outbound: queueRows(ctx, { messageId, sender: senderText, recipients: toOperators, now }),
+      vault: vaulted.map((item) => item.row),
       audit: auditRow({ at: now, actor, action: filing ? 'append' : 'deposit', target: messageId, result: 'ok', detail: { channel: request.channel, recipients: recipients.length, size: stored.size } }),
     });
     for (const recipient of local) ctx.changes.publish({ mailboxId: recipient.mailbox.id, kind: 'arrived', folder: 'INBOX', messageId });
     if (senderMailbox) ctx.changes.publish({ mailboxId: senderMailbox.id, kind: 'arrived', messageId });
-    if (remote.length > 0) nudgeOutbound(ctx);
+    if (toOperators.length > 0) nudgeOutbound(ctx);
+    const notified = await Promise.all(vaulted.map((item) => sendVaultNotices(ctx, item.row, item)));
     if (filing) ctx.changes.publish({ mailboxId: filing.mailboxId, kind: 'changed', folder: filing.folder, messageId });
     return {
       messageId,
@@ -158,7 +189,8 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       size: stored.size,
       contentDigest: stored.digest,
       recipients: local.map((recipient, index) => ({ address: recipient.address, mailboxId: recipient.mailbox.id, uid: uids[index]! })),
-      queued: remote.map((recipient) => recipient.address),
+      queued: toOperators.map((recipient) => recipient.address),
+      vault: vaulted.map(({ row, code }, index) => ({ address: row.address, itemId: row.id, code: row.code_by === 'phone' ? code : null, expiresAt: row.expires_at, notified: notified[index]! })),
       sentUid: senderMailbox ? (uids[local.length] ?? null) : null,
       filedUid: filing ? (uids[0] ?? null) : null,
     };

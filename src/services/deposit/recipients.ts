@@ -5,13 +5,13 @@ import { findMailboxesByKeys, type MailboxRow } from '../../store/repositories/a
 import type { Queryable } from '../../store/repositories/queryable.ts';
 import type { ServiceContext } from '../context.ts';
 
-/** A recipient and where its copy goes: a local mailbox, or (mailbox null) another operator's domain. */
+/** A recipient and where its copy goes: a local mailbox, or (mailbox null) another operator's domain or the vault. */
 export type ResolvedRecipient = { address: string; key: string; domain: string; route: Route; mailbox: MailboxRow | null };
 
 /**
  * Resolves every envelope recipient or refuses the whole message, naming each refused address:
- * a message is never delivered to some and silently dropped for others. Only local mailboxes
- * are reachable until the SMTP issue (other operators) and the vault issue (outsiders) land.
+ * a message is never delivered to some and silently dropped for others. An address outside the
+ * trust space is never sent as mail: its copy stays in the vault.
  */
 export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addresses: readonly string[]): Promise<ResolvedRecipient[]> {
   if (addresses.length === 0) throw new MissiveError('invalid_argument', 'the message has no recipient');
@@ -27,25 +27,16 @@ export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addre
   }
   const found = new Map((await findMailboxesByKeys(q, [...parsed.keys()])).map((mailbox) => [mailbox.address_key, mailbox]));
   const unknown: string[] = [];
-  const unroutable: string[] = [];
   const resolved: ResolvedRecipient[] = [];
   for (const [key, { address, domain }] of parsed) {
     const route = routeFor(domain, ctx.localDomains, ctx.trustedDomains);
     const mailbox = found.get(key);
-    if (route === 'operator') resolved.push({ address, key, domain, route, mailbox: null });
-    else if (route !== 'local') unroutable.push(address);
+    if (route !== 'local') resolved.push({ address, key, domain, route, mailbox: null });
     else if (!mailbox) unknown.push(address);
     else resolved.push({ address: mailbox.address, key, domain, route, mailbox });
   }
   if (unknown.length > 0) {
     throw new MissiveError('unknown_recipient', `no such mailbox here: ${unknown.join(', ')}`, { addresses: unknown });
-  }
-  if (unroutable.length > 0) {
-    throw new MissiveError(
-      'route_unavailable',
-      `outside the MSSanté trust space, cannot be sent as mail (the vault for such recipients is not available yet): ${unroutable.join(', ')}`,
-      { addresses: unroutable },
-    );
   }
   return resolved;
 }

@@ -9,14 +9,16 @@ import type { ServiceContext } from '../context.ts';
 /**
  * The right to send from an address. A local address needs a principal with the send right on
  * that mailbox; an address elsewhere can only be relayed by the operator itself (inbound from
- * another operator, authenticated by mutual TLS in the SMTP issue). Returns the local mailbox,
- * or null for a relayed sender.
+ * another operator, authenticated by mutual TLS in the SMTP issue), or sent by a vault reader
+ * from the address the link was for. Returns the local mailbox, or null for a sender elsewhere.
  */
 export async function authorizeSender(ctx: ServiceContext, q: Queryable, principal: Principal, sender: string): Promise<MailboxRow | null> {
   const key = addressKey(sender);
   const domain = key.slice(key.lastIndexOf('@') + 1);
   if (routeFor(domain, ctx.localDomains, ctx.trustedDomains) !== 'local') {
     if (principal.kind === 'operator') return null;
+    // A vault reader answers from the address the message was sent to, and only from it.
+    if (principal.kind === 'vault' && addressKey(principal.address) === key) return null;
     throw refused(principal, sender);
   }
   const mailbox = await findMailboxByKey(q, key);

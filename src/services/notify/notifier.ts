@@ -9,9 +9,9 @@ export interface Notifier {
   send(notification: Notification): Promise<void>;
 }
 
-/** Production without a relay configured yet: refuse clearly rather than drop a code silently. */
+/** Production without a relay (or SMS provider) configured: refuse clearly rather than drop a code silently. */
 export const noRelayNotifier: Notifier = {
-  async send() {
-    throw new Error('no notification relay is configured: one-time codes cannot be sent');
+  async send(notification) {
+    throw new Error(notification.channel === 'sms' ? 'no SMS provider is configured: codes cannot be sent by SMS' : 'no notification relay is configured: one-time codes cannot be sent');
   },
 };

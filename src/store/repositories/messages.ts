@@ -1,5 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import type { AuditLogTable, MailboxEntryTable, MessageTable, OutboundQueueTable, ProofEventTable, RecipientTable } from '../schema.ts';
+import type { AuditLogTable, MailboxEntryTable, MessageTable, OutboundQueueTable, ProofEventTable, RecipientTable, VaultItemTable } from '../schema.ts';
 import { recordExpunge } from './expunged.ts';
 import type { Queryable } from './queryable.ts';
 
@@ -28,6 +28,8 @@ export type DepositRows = {
   events: ProofEventRow[];
   /** Copies for other operators, queued in the same transaction. */
   outbound: OutboundQueueTable[];
+  /** Copies for recipients outside the trust space, kept in the vault. */
+  vault: VaultItemTable[];
   audit: AuditRow;
 };
 
@@ -91,6 +93,7 @@ export async function fileDeposits(q: Queryable, deposits: readonly DepositRows[
   await insertAll(deposits.flatMap((deposit) => deposit.recipients), (rows) => q.insertInto('recipient').values(rows).execute());
   await insertAll(deposits.flatMap((deposit) => deposit.events), (rows) => q.insertInto('proof_event').values(rows).execute());
   await insertAll(deposits.flatMap((deposit) => deposit.outbound), (rows) => q.insertInto('outbound_queue').values(rows).execute());
+  await insertAll(deposits.flatMap((deposit) => deposit.vault), (rows) => q.insertInto('vault_item').values(rows).execute());
   await insertAll(deposits.map((deposit) => deposit.audit), (rows) => q.insertInto('audit_log').values(rows).execute());
   return uids;
 }
@@ -229,6 +232,20 @@ export async function markOpened(q: Queryable, messageId: string, mailboxId: str
     .returning('address')
     .execute();
   return rows.map((row) => row.address);
+}
+
+/** The first opening of a vault copy, on its recipient row (no mailbox): true when this call made it. */
+export async function markVaultRecipientOpened(q: Queryable, messageId: string, address: string, at: number): Promise<boolean> {
+  const rows = await q
+    .updateTable('recipient')
+    .set({ opened_at: at })
+    .where('message_id', '=', messageId)
+    .where('address', '=', address)
+    .where('route', '=', 'vault')
+    .where('opened_at', 'is', null)
+    .returning('address')
+    .execute();
+  return rows.length > 0;
 }
 
 export async function contentExpiredBefore(q: Queryable, before: number, limit: number): Promise<MessageRow[]> {

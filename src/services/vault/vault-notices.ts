@@ -1,0 +1,64 @@
+import { findMailbox } from '../../store/repositories/accounts.ts';
+import { updateVaultItem } from '../../store/repositories/vault.ts';
+import type { ServiceContext } from '../context.ts';
+import type { VaultItemRow } from '../../store/repositories/vault.ts';
+
+/** The sender as a notification names them: "Dr Éloïse Martin (Centre hospitalier de Lisieux)". */
+export async function senderLabel(ctx: ServiceContext, mailboxId: string): Promise<{ name: string; structure: string | null }> {
+  const mailbox = await findMailbox(ctx.sql.read, mailboxId);
+  const structure = mailbox?.structure_id ? await ctx.sql.read.selectFrom('structure').select('name').where('id', '=', mailbox.structure_id).executeTakeFirst() : undefined;
+  return { name: mailbox?.display_name || mailbox?.address || 'Missive', structure: structure?.name ?? null };
+}
+
+/**
+ * Tells a recipient outside the trust space that a message waits: an e-mail with the link, and
+ * (when the sender chose it) the code by SMS. Neither carries health data: no subject, no text,
+ * no attachment name, only who wrote and until when. A failure is logged without the secrets and
+ * left for the sender to see (not notified) and to retry with a new code.
+ */
+export async function sendVaultNotices(ctx: ServiceContext, item: VaultItemRow, secrets: { link: string; code: string }): Promise<boolean> {
+  const sender = await senderLabel(ctx, item.sender_mailbox_id);
+  const who = sender.structure ? `${sender.name} (${sender.structure})` : sender.name;
+  const url = `${ctx.vault.publicUrl}/coffre/${secrets.link}`;
+  const until = new Date(item.expires_at);
+  const dateFr = until.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+  const dateEn = until.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+  const codeFr = item.code_by === 'sms' ? `le code d’accès que vous recevez par SMS au ${maskedPhone(item.phone)}` : `le code d’accès que ${sender.name} vous communiquera par téléphone`;
+  const codeEn = item.code_by === 'sms' ? `the access code sent by text message to ${maskedPhone(item.phone)}` : `the access code ${sender.name} will give you by phone`;
+  const text = [
+    'Bonjour,',
+    '',
+    `${who} vous a adressé un message par Missive, messagerie sécurisée de santé.`,
+    `Pour le lire, ouvrez ce lien et saisissez ${codeFr} :`,
+    '',
+    url,
+    '',
+    `Ce lien est valable jusqu’au ${dateFr}. Ce courriel ne contient aucune donnée de santé ; n’y répondez pas.`,
+    '',
+    '—',
+    '',
+    `${who} has sent you a message through Missive, a secure health messaging service.`,
+    `To read it, open the link above and enter ${codeEn}. The link is valid until ${dateEn}.`,
+    'This e-mail holds no health data; please do not reply to it.',
+  ].join('\n');
+  let sent = true;
+  try {
+    await ctx.notifier.send({ channel: 'email', to: item.address, subject: `Message sécurisé de ${sender.name} / Secure message`, text });
+    if (item.code_by === 'sms') await sendCodeBySms(ctx, item, secrets.code, sender.name);
+  } catch (error) {
+    sent = false;
+    ctx.log.error('a vault notification could not be sent', { item: item.id, error: error instanceof Error ? error.message : 'unknown' });
+  }
+  if (sent) await ctx.sql.write((trx) => updateVaultItem(trx, item.id, { notified_at: ctx.clock() }));
+  return sent;
+}
+
+/** The code alone by SMS (the link travels by e-mail: one intercepted channel opens nothing). */
+export async function sendCodeBySms(ctx: ServiceContext, item: VaultItemRow, code: string, senderName: string): Promise<void> {
+  await ctx.notifier.send({ channel: 'sms', to: item.phone!, subject: 'Code d’accès', text: `Missive : code d’accès au message de ${senderName} : ${code} (access code)` });
+}
+
+function maskedPhone(phone: string | null): string {
+  if (!phone) return '';
+  return `${phone.slice(0, 4)}••••${phone.slice(-2)}`;
+}

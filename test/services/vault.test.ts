@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { readMessageBody } from '../../src/services/message-body.ts';
+import { enterVaultCode, MAX_WRONG_CODES, vaultLink, vaultSession } from '../../src/services/vault/vault-access.ts';
+import { replyFromVault } from '../../src/services/vault/vault-reply.ts';
+import { renewVaultAccess, revokeVaultCopy, vaultCopies } from '../../src/services/vault/vault-sender.ts';
+import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
+import { proofEventsOf } from '../../src/store/repositories/proofs.ts';
+import { engineTest, type TestRuntime } from '../support/engines.ts';
+import { DOMAIN, expectCode, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
+import { sendComposed } from '../../src/services/compose.ts';
+import { deposit } from '../../src/services/deposit/deposit.ts';
+
+const OUTSIDE = 'assistante.sociale@mairie-lisieux.example';
+const at = (local: string) => `${local}@${DOMAIN}`;
+
+async function linkAndCode(rt: TestRuntime, address = OUTSIDE) {
+  const outbox = await recentOutbox(rt.ctx.sql.read, 20);
+  const mail = outbox.find((item) => item.channel === 'email' && item.recipient === address)!;
+  const link = /\/coffre\/([A-Za-z0-9_-]{43})/.exec(mail.body)![1]!;
+  const sms = outbox.find((item) => item.channel === 'sms');
+  return { mail, link, code: sms ? /(\d{8})/.exec(sms.body)![1]! : null, sms };
+}
+
+engineTest('vault: a message to an address outside the trust space waits in the vault; the e-mail says who and until when, never what; the code opens it once, proven', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const sent = await sendComposed(rt.ctx, { kind: 'user', userId: 'emartin' }, { from: at('emartin'), to: [OUTSIDE], cc: [], subject: 'Bilan de Mme Durand', text: 'Le bilan est rassurant.' }, 'web');
+  assert.equal(sent.vault.length, 1);
+  const [copy] = sent.vault;
+  assert.match(copy!.code!, /^\d{8}$/, 'no phone given: the code is for the sender to dictate');
+  assert.equal(copy!.notified, true);
+
+  const { mail, link } = await linkAndCode(rt);
+  assert.match(mail.subject, /Message sécurisé de/);
+  assert.doesNotMatch(`${mail.subject} ${mail.body}`, /Bilan|Durand|rassurant/, 'no subject, no text in the notification');
+  assert.match(mail.body, /valable jusqu’au/);
+  // Neither the link nor the code is stored in clear.
+  const row = await rt.ctx.sql.read.selectFrom('vault_item').selectAll().executeTakeFirstOrThrow();
+  assert.ok(!JSON.stringify(row).includes(link) && !JSON.stringify(row).includes(copy!.code!));
+
+  assert.equal((await vaultLink(rt.ctx, link)).state, 'live');
+  assert.equal((await vaultLink(rt.ctx, 'x'.repeat(43))).state, 'unknown');
+  const wrong = await enterVaultCode(rt.ctx, link, '00000000', '127.0.0.1');
+  assert.deepEqual(wrong, { ok: false, state: 'live', triesLeft: MAX_WRONG_CODES - 1 });
+  const right = await enterVaultCode(rt.ctx, link, copy!.code!, '127.0.0.1');
+  assert.ok(right.ok);
+  const session = await vaultSession(rt.ctx, link, right.session);
+  assert.ok(session);
+  assert.equal(await vaultSession(rt.ctx, link, 'y'.repeat(43)), null);
+
+  const body = await readMessageBody(rt.ctx, { principal: session.principal, messageId: sent.messageId });
+  assert.equal(body.text?.trim(), 'Le bilan est rassurant.');
+  await readMessageBody(rt.ctx, { principal: session.principal, messageId: sent.messageId });
+  const opened = (await proofEventsOf(rt.ctx.sql.read, sent.messageId)).filter((event) => event.type === 'opened');
+  assert.deepEqual(opened.map((event) => [event.recipient, event.actor, event.channel]), [[OUTSIDE, `vault:${OUTSIDE}`, 'vault']]);
+  const [tracked] = await vaultCopies(rt.ctx, { kind: 'user', userId: 'emartin' }, sent.messageId);
+  assert.equal(tracked!.state, 'opened');
+
+  // The link reads that message only.
+  const other = await send(rt.ctx, at('emartin'), 'emartin', rawMessage({ from: at('emartin'), to: [at('sbernard')] }));
+  await expectCode(readMessageBody(rt.ctx, { principal: session.principal, messageId: other.messageId }), 'not_found');
+
+  // A reply comes back into the sender's Inbox, in the thread; a thread allows more than one.
+  const reply = await replyFromVault(rt.ctx, session.principal, session.item, { text: 'Merci docteur.', attachments: [{ filename: 'avis.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 avis') }] });
+  assert.equal(reply.recipients[0]!.address, at('emartin'));
+  const answered = await rt.ctx.sql.read.selectFrom('message').select(['sender', 'subject']).where('id', '=', reply.messageId).executeTakeFirstOrThrow();
+  assert.deepEqual({ ...answered }, { sender: OUTSIDE, subject: 'Re: Bilan de Mme Durand' });
+});
+
+engineTest('vault: five wrong codes kill the link; a new code revives it; a revoked or expired link opens nothing; one reply means one', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const sent = await sendComposed(rt.ctx, emartin, { from: at('emartin'), to: [OUTSIDE], cc: [], subject: 'Résultats', text: 'Voici.' }, 'web');
+  const first = await linkAndCode(rt);
+  for (let i = 0; i < MAX_WRONG_CODES; i++) await enterVaultCode(rt.ctx, first.link, '11111111', '127.0.0.1');
+  assert.equal((await vaultLink(rt.ctx, first.link)).state, 'locked');
+  assert.deepEqual(await enterVaultCode(rt.ctx, first.link, sent.vault[0]!.code!, '127.0.0.1'), { ok: false, state: 'locked', triesLeft: 0 }, 'even the right code, once locked');
+
+  const renewed = await renewVaultAccess(rt.ctx, emartin, sent.messageId, sent.vault[0]!.itemId);
+  assert.equal(renewed.copy.state, 'waiting');
+  const second = await linkAndCode(rt);
+  assert.notEqual(second.link, first.link);
+  assert.equal((await vaultLink(rt.ctx, first.link)).state, 'unknown', 'the old link is dead');
+  assert.ok((await enterVaultCode(rt.ctx, second.link, renewed.code!, '127.0.0.1')).ok);
+
+  await revokeVaultCopy(rt.ctx, emartin, sent.messageId, sent.vault[0]!.itemId);
+  assert.equal((await vaultLink(rt.ctx, second.link)).state, 'revoked');
+  await expectCode(renewVaultAccess(rt.ctx, emartin, sent.messageId, sent.vault[0]!.itemId), 'conflict');
+  // Only the sending side acts on its copies.
+  await expectCode(revokeVaultCopy(rt.ctx, { kind: 'user', userId: 'sbernard' }, sent.messageId, sent.vault[0]!.itemId), 'not_found');
+
+  // One reply allowed, to a phone number by SMS; the link expires after the days chosen.
+  const once = await sendComposed(rt.ctx, emartin, { from: at('emartin'), to: ['patient@example.org'], cc: [], subject: 'Ordonnance', text: 'Ci-joint.' }, 'web');
+  void once;
+  const patient = await deposit(rt.ctx, {
+    principal: emartin,
+    channel: 'web',
+    envelope: { from: at('emartin'), to: ['m.durand@example.org'] },
+    source: [rawMessage({ from: at('emartin'), to: ['m.durand@example.org'], subject: 'Compte rendu' })],
+    vault: { phones: { 'm.durand@example.org': '06 12 34 56 78' }, replies: 'once', expiresInDays: 2, patientIns: '2 55 08 2A 004 001 94' },
+  });
+  assert.equal(patient.vault[0]!.code, null, 'sent by SMS: not shown to the sender');
+  const bySms = await linkAndCode(rt, 'm.durand@example.org');
+  assert.equal(bySms.sms!.recipient, '+33612345678');
+  assert.doesNotMatch(bySms.mail.body, new RegExp(bySms.code!), 'the code never travels with the link');
+  const ins = await rt.ctx.sql.read.selectFrom('message').select('patient_ins').where('id', '=', patient.messageId).executeTakeFirstOrThrow();
+  assert.equal(ins.patient_ins, '255082A00400194');
+  const code = await enterVaultCode(rt.ctx, bySms.link, bySms.code!, '127.0.0.1');
+  assert.ok(code.ok);
+  const session = (await vaultSession(rt.ctx, bySms.link, code.session))!;
+  await replyFromVault(rt.ctx, session.principal, session.item, { text: 'Bien reçu.', attachments: [] });
+  await expectCode(replyFromVault(rt.ctx, session.principal, (await vaultSession(rt.ctx, bySms.link, code.session))!.item, { text: 'Encore.', attachments: [] }), 'forbidden');
+  rt.clock.now += 3 * 86_400_000;
+  assert.equal((await vaultLink(rt.ctx, bySms.link)).state, 'expired');
+
+  // A bad INS or phone refuses the message before anything is stored.
+  await expectCode(deposit(rt.ctx, { principal: emartin, channel: 'web', envelope: { from: at('emartin'), to: ['x@example.org'] }, source: [rawMessage({ from: at('emartin'), to: ['x@example.org'] })], vault: { patientIns: '255082A00400193' } }), 'invalid_argument');
+  await expectCode(deposit(rt.ctx, { principal: emartin, channel: 'web', envelope: { from: at('emartin'), to: ['x@example.org'] }, source: [rawMessage({ from: at('emartin'), to: ['x@example.org'] })], vault: { codeBy: 'sms' } }), 'invalid_argument');
+});
+
+engineTest('vault: X-MSS-MES: FIN (to a patient, no answer expected) forbids replies whatever was asked', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const raw = Buffer.from(rawMessage({ from: at('emartin'), to: ['p@example.org'], subject: 'Information' }).toString().replace('Subject:', 'X-MSS-MES: FIN\r\nSubject:'));
+  const sent = await deposit(rt.ctx, { principal: { kind: 'user', userId: 'emartin' }, channel: 'web', envelope: { from: at('emartin'), to: ['p@example.org'] }, source: [raw], vault: { replies: 'thread' } });
+  const { link } = await linkAndCode(rt, 'p@example.org');
+  const entered = await enterVaultCode(rt.ctx, link, sent.vault[0]!.code!, '127.0.0.1');
+  assert.ok(entered.ok);
+  const session = (await vaultSession(rt.ctx, link, entered.session))!;
+  assert.equal(session.item.replies, 'none');
+  await expectCode(replyFromVault(rt.ctx, session.principal, session.item, { text: 'Question ?', attachments: [] }), 'forbidden');
+});
