@@ -21,6 +21,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { proofPublicRoutes, proofRoutes } from './routes/proof.ts';
 import { readerRoutes } from './routes/reader.ts';
 import { totpRoutes } from './routes/totp.ts';
+import { vaultPages } from './routes/vault-pages.ts';
 import { webClientRoutes } from './routes/web-client.ts';
 
 export type HttpOptions = {
@@ -106,6 +107,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(proofRoutes(ctx), { prefix: '/api/v1' });
   await app.register(proofPublicRoutes(ctx));
   await app.register(fhirRoutes(ctx, options.version), { prefix: '/fhir' });
+  await app.register(vaultPages(ctx, options), { prefix: '/coffre' });
   if (options.devOutbox) await app.register(devOutboxRoutes(ctx), { prefix: '/dev/outbox' });
   await app.register(docsRoutes(app), { prefix: '/api/docs' });
   if (options.webRoot) await app.register(webClientRoutes(options.webRoot));

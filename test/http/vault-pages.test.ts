@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { sendComposed } from '../../src/services/compose.ts';
+import { receiveUpload } from '../../src/services/uploads.ts';
+import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
+import { revokeVaultCopy } from '../../src/services/vault/vault-sender.ts';
+import { engineTest, type TestRuntime } from '../support/engines.ts';
+import { D, serve } from './server.ts';
+import { Readable } from 'node:stream';
+
+const OUTSIDE = 'travailleur.social@departement.example';
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256))]);
+
+async function vaultMessage(rt: TestRuntime) {
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const upload = await receiveUpload(rt.ctx, 'emartin', { filename: 'compte-rendu.pdf', contentType: 'application/pdf', declaredLength: PDF.length, body: Readable.from([PDF]) });
+  const sent = await sendComposed(rt.ctx, emartin, { from: `emartin@${D}`, to: [OUTSIDE], cc: [], subject: 'Situation de M. Petit', text: 'Voici le compte rendu demandé.', attachments: [upload.id] });
+  const mail = (await recentOutbox(rt.ctx.sql.read, 10)).find((item) => item.recipient === OUTSIDE)!;
+  const link = /\/coffre\/([A-Za-z0-9_-]{43})/.exec(mail.body)![1]!;
+  return { sent, link, code: sent.vault[0]!.code! };
+}
+
+/** Every table's rows as text: where a secret in clear would show. */
+async function everything(rt: TestRuntime): Promise<string> {
+  const tables = ['vault_item', 'audit_log', 'proof_event', 'recipient', 'message', 'dev_outbox'] as const;
+  const rows = await Promise.all(tables.filter((table) => table !== 'dev_outbox').map((table) => rt.ctx.sql.read.selectFrom(table).selectAll().execute()));
+  return JSON.stringify(rows);
+}
+
+engineTest('vault pages: code form (strict CSP, no script), wrong then right code, the message and its attachment byte-exact, a reply with a file into the sender\'s Inbox; no secret stored in clear', async (t, rt) => {
+  const { app, url } = await serve(rt);
+  t.after(() => app.close());
+  const { sent, link, code } = await vaultMessage(rt);
+  const page = `${url}/coffre/${link}`;
+
+  const form = await fetch(page);
+  assert.equal(form.status, 200);
+  assert.match(form.headers.get('content-security-policy')!, /default-src 'none'.*form-action 'self'/);
+  assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
+  const formHtml = await form.text();
+  assert.match(formHtml, /<html lang="fr">/);
+  assert.match(formHtml, /<label for="code">Code d’accès/);
+  assert.doesNotMatch(formHtml, /<script|Situation de M\. Petit|compte rendu/i, 'nothing of the message before the code');
+  assert.match(formHtml, /emartin/, 'who wrote');
+  assert.match(await (await fetch(`${page}?lang=en`)).text(), /Access code \(8 digits\)/);
+
+  const post = (path: string, body: string, cookie = '') => fetch(`${page}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body });
+  const wrong = await post('/code', 'code=12345678');
+  assert.equal(wrong.status, 401);
+  assert.match(await wrong.text(), /Code incorrect\. Il vous reste 4 essais/);
+  const right = await post('/code', `code=${code}`);
+  assert.equal(right.status, 303);
+  const setCookie = right.headers.get('set-cookie')!;
+  assert.match(setCookie, new RegExp(`Path=/coffre/${link}`));
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  const cookie = setCookie.split(';')[0]!;
+
+  const shown = await (await fetch(page, { headers: { cookie } })).text();
+  assert.match(shown, /<h1>Situation de M\. Petit<\/h1>/);
+  assert.match(shown, /Voici le compte rendu demandé\./);
+  const href = /href="(\/coffre\/[^"]+\/pieces\/[^"]+)"/.exec(shown)![1]!;
+  const file = await fetch(`${url}${href}`, { headers: { cookie } });
+  assert.equal(file.status, 200);
+  assert.match(file.headers.get('content-disposition')!, /compte-rendu\.pdf/);
+  assert.deepEqual(Buffer.from(await file.arrayBuffer()), PDF);
+  // Without the session, the file is not given.
+  assert.equal((await fetch(`${url}${href}`, { redirect: 'manual' })).status, 303);
+
+  const jeton = /name="jeton" value="([^"]+)"/.exec(shown)![1]!;
+  const reply = new FormData();
+  reply.set('jeton', jeton);
+  reply.set('texte', 'Merci, bien reçu.');
+  reply.set('fichiers', new Blob([Buffer.from('attestation')], { type: 'text/plain' }), 'attestation.txt');
+  const replied = await fetch(`${page}/reponse`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: reply });
+  assert.equal(replied.status, 303);
+  assert.match(await (await fetch(`${url}${replied.headers.get('location')}`, { headers: { cookie } })).text(), /Votre réponse a été envoyée à emartin/);
+  const answer = await rt.ctx.sql.read.selectFrom('message').select(['id', 'sender', 'subject', 'has_attachments']).where('sender', '=', OUTSIDE).executeTakeFirstOrThrow();
+  assert.deepEqual({ ...answer, id: undefined }, { id: undefined, sender: OUTSIDE, subject: 'Re: Situation de M. Petit', has_attachments: 1 });
+  // A forged form (no token of this session) is refused.
+  const forged = new FormData();
+  forged.set('texte', 'Pirate');
+  assert.equal((await fetch(`${page}/reponse`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: forged })).status, 403);
+
+  const stored = await everything(rt);
+  assert.ok(!stored.includes(link), 'the link token is nowhere in clear');
+  assert.ok(!stored.includes(cookie.split('=')[1]!), 'nor the session');
+  assert.ok(!stored.includes(`"${code}"`) && !stored.includes(`:${code}`), 'nor the code');
+
+  // Withdrawn by the sender: a clear page, and the session is over.
+  await revokeVaultCopy(rt.ctx, { kind: 'user', userId: 'emartin' }, sent.messageId, sent.vault[0]!.itemId);
+  const revoked = await fetch(page, { headers: { cookie } });
+  assert.equal(revoked.status, 410);
+  assert.match(await revoked.text(), /L’expéditeur a retiré ce message\./);
+  const unknown = await fetch(`${url}/coffre/${'A'.repeat(43)}`);
+  assert.equal(unknown.status, 404);
+  assert.match(await unknown.text(), /Ce lien ne mène à aucun message/);
+});
+
+engineTest('vault pages: five wrong codes block the link with a clear page; an address trying codes on many links is slowed down', async (t, rt) => {
+  const { app, url } = await serve(rt);
+  t.after(() => app.close());
+  const { link, code } = await vaultMessage(rt);
+  const post = (token: string, value: string) => fetch(`${url}/coffre/${token}/code`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${value}` });
+  for (let i = 0; i < 4; i++) assert.equal((await post(link, '00000000')).status, 401);
+  const fifth = await post(link, '00000000');
+  assert.equal(fifth.status, 410);
+  assert.match(await fifth.text(), /bloqué après cinq codes erronés/);
+  assert.equal((await post(link, code)).status, 410, 'the right code no longer opens it');
+  let limited = 0;
+  for (let i = 0; i < 20; i++) if ((await post('B'.repeat(43), '00000000')).status === 429) limited++;
+  assert.ok(limited > 0, 'per-address limit on code attempts');
+});
