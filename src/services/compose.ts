@@ -8,6 +8,7 @@ import type { Channel } from '../core/proof-event.ts';
 import type { ServiceContext } from './context.ts';
 import { deposit, type DepositResult } from './deposit/deposit.ts';
 import { removeDraft, requireOwnDraft } from './drafts.ts';
+import type { VaultOptions } from './vault/vault-items.ts';
 import { openMessage } from './open.ts';
 import { discardUploads, ownUploads, uploadContent } from './uploads.ts';
 
@@ -23,6 +24,8 @@ export type Composition = {
   inReplyTo?: string | null;
   /** The sender's draft of this message, deleted once it is sent. */
   draftId?: string | null;
+  /** For recipients outside the trust space: code by SMS or by phone, link lifetime, replies, patient. */
+  vault?: VaultOptions;
 };
 
 export const MAX_ATTACHMENTS = 20;
@@ -70,7 +73,7 @@ export async function sendComposed(ctx: ServiceContext, principal: Principal, co
     .createReadStream();
   let sent: DepositResult;
   try {
-    sent = await deposit(ctx, { principal, channel, envelope: { from: composition.from, to: [...composition.to, ...composition.cc] }, source: composed });
+    sent = await deposit(ctx, { principal, channel, envelope: { from: composition.from, to: [...composition.to, ...composition.cc] }, source: composed, ...(composition.vault ? { vault: composition.vault } : {}) });
   } finally {
     composed.destroy();
     for (const source of sources) source.destroy();

@@ -57,6 +57,7 @@ engineTest('deposit then open: content byte-exact, entries, recipients, proofs a
       { address: at('khaddad'), mailboxId: mailboxes.khaddad, uid: 1 },
     ],
     queued: [],
+    vault: [],
     sentUid: 1,
     filedUid: null,
   });

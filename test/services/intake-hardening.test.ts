@@ -28,7 +28,7 @@ engineTest('a refused message closes its source (a client connection is not left
   await seedSmallOperator(ctx);
   for (const chunks of [
     [Buffer.from(`From: ${E}\r\nTo: ${K}\r\nDate:\r\n\r\n`), Buffer.alloc(64 * 1024, 'x')], // refused at the header
-    [Buffer.from(`From: ${E}\r\nTo: nobody@ailleurs.fr\r\n\r\n`), Buffer.alloc(64 * 1024, 'x')], // refused at the recipients
+    [Buffer.from(`From: ${E}\r\nTo: nobody@${DOMAIN}\r\n\r\n`), Buffer.alloc(64 * 1024, 'x')], // refused at the recipients
   ]) {
     const source = Readable.from(chunks, { objectMode: false });
     await assert.rejects(deposit(ctx, { principal: { kind: 'user', userId: 'emartin' }, channel: 'api', envelope: { from: E }, source }));

@@ -21,6 +21,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { proofPublicRoutes, proofRoutes } from './routes/proof.ts';
 import { readerRoutes } from './routes/reader.ts';
 import { totpRoutes } from './routes/totp.ts';
+import { vaultCopyRoutes } from './routes/vault-copies.ts';
 import { vaultPages } from './routes/vault-pages.ts';
 import { webClientRoutes } from './routes/web-client.ts';
 
@@ -103,6 +104,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   await app.register(eventRoutes(ctx), { prefix: '/api/v1' });
   await app.register(readerRoutes(ctx), { prefix: '/api/v1' });
   await app.register(composeRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(vaultCopyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(proofRoutes(ctx), { prefix: '/api/v1' });
   await app.register(proofPublicRoutes(ctx));

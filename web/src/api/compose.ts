@@ -1,5 +1,5 @@
 import { del, get, post, put, seg } from './client.ts';
-import type { Draft, DraftContent, DraftSummary, Sent } from './types.ts';
+import type { Draft, DraftContent, DraftSummary, Sent, VaultChoices } from './types.ts';
 
 export type Outgoing = {
   from: string;
@@ -10,6 +10,7 @@ export type Outgoing = {
   attachments?: string[];
   inReplyTo?: string;
   draftId?: string;
+  vault?: VaultChoices;
 };
 
 /** Optional fields go only when set: the server refuses properties it does not know. */
@@ -19,6 +20,7 @@ export function sendMessage(message: Outgoing) {
   if (message.attachments?.length) body.attachments = message.attachments;
   if (message.inReplyTo) body.inReplyTo = message.inReplyTo;
   if (message.draftId) body.draftId = message.draftId;
+  if (message.vault) body.vault = message.vault;
   return post<Sent>('/messages', body);
 }
 

@@ -160,6 +160,22 @@ export type Draft = Omit<DraftContent, 'attachments'> & { id: string; updatedAt:
 
 export type DraftSummary = Partial<Draft> & { id: string; updatedAt: number };
 
-export type Sent = { messageId: string; messageIdHeader: string; recipients: { address: string }[] };
+/** A recipient outside the trust space: the copy waits in the vault; `code` is for the sender to dictate (else sent by SMS). */
+export type VaultSent = { address: string; itemId: string; code: string | null; expiresAt: number; notified: boolean };
+export type Sent = { messageId: string; messageIdHeader: string; recipients: { address: string }[]; vault: VaultSent[] };
+
+export type VaultChoices = { codeBy?: 'sms' | 'phone'; phones?: Record<string, string>; expiresInDays?: number; replies?: 'none' | 'once' | 'thread' };
+
+export type VaultCopy = {
+  id: string;
+  address: string;
+  codeBy: 'sms' | 'phone';
+  replies: 'none' | 'once' | 'thread';
+  repliesSent: number;
+  state: 'waiting' | 'opened' | 'expired' | 'revoked' | 'locked';
+  notifiedAt: number | null;
+  openedAt: number | null;
+  expiresAt: number;
+};
 
 export type MailboxEvent = { mailboxId: string; kind: 'arrived' | 'changed' | 'tracking'; folder?: string; messageId?: string };

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { ApiError, isMissing } from '../api/client.ts';
 import { createDraft, deleteDraft, deleteUpload, getDraft, sendMessage, updateDraft } from '../api/compose.ts';
+import type { VaultSent } from '../api/types.ts';
+import { routesOf } from '../api/vault.ts';
+import { DEFAULT_VAULT_FORM, VaultCodesDialog, VaultPanel, vaultChoices, type VaultForm } from '../components/VaultPanel.tsx';
 import type { DraftContent, Upload } from '../api/types.ts';
 import { MAX_ATTACHMENT_BYTES, uploadFile } from '../api/uploads.ts';
 import { FormError } from '../components/FormError.tsx';
@@ -55,6 +58,9 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
   const [error, setError] = useState('');
   const [attachError, setAttachError] = useState('');
   const [dragging, setDragging] = useState(false);
+  const [vaultAddresses, setVaultAddresses] = useState<string[]>([]);
+  const [vaultForm, setVaultForm] = useState<VaultForm>(DEFAULT_VAULT_FORM);
+  const [codes, setCodes] = useState<VaultSent[] | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const dirty = useRef(false);
@@ -240,6 +246,26 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
     if (item.upload) deleteUpload(item.upload.id).catch(() => {});
   };
 
+  // Recipients outside the trust space get a vault copy: the panel for them shows as they are typed.
+  useEffect(() => {
+    const candidates = [...to, ...cc].filter(looksLikeAddress);
+    if (candidates.length === 0) {
+      setVaultAddresses([]);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      routesOf(candidates).then(
+        ({ routes }) => live && setVaultAddresses(routes.filter((entry) => entry.route === 'vault').map((entry) => entry.address)),
+        () => undefined,
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [to, cc]);
+
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (sending || !mailbox) return;
@@ -261,7 +287,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
     setSending(true);
     try {
       if (saving.current) await saving.current;
-      await sendMessage({
+      const result = await sendMessage({
         from: mailbox.address,
         to,
         cc,
@@ -270,12 +296,16 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
         attachments: doneIds,
         ...(inReplyTo ? { inReplyTo } : {}),
         ...(draftIdRef.current ? { draftId: draftIdRef.current } : {}),
+        ...(vaultAddresses.length > 0 ? { vault: vaultChoices(vaultForm, vaultAddresses) } : {}),
       });
       sent.current = true;
       dirty.current = false;
       notify(t('compose.sent'), 'success');
       refreshFolders(mailbox.id);
-      leave();
+      // Codes to dictate are shown once, before leaving.
+      const toDictate = result.vault.filter((copy) => copy.code !== null);
+      if (toDictate.length > 0) setCodes(toDictate);
+      else leave();
     } catch (reason) {
       setError(sendError(reason));
       setSending(false);
@@ -393,6 +423,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
                 <input id="compose-subject" type="text" value={subject} maxLength={998} autoFocus={startsAt === 'subject'} onChange={(event) => edit(setSubject)(event.target.value)} />
               </div>
             </div>
+            {vaultAddresses.length > 0 ? <VaultPanel addresses={vaultAddresses} value={vaultForm} onChange={edit(setVaultForm)} /> : null}
             <label htmlFor="compose-body" className="sr-only">
               {t('compose.body')}
             </label>
@@ -458,6 +489,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
             </div>
           </>
         )}
+        {codes ? <VaultCodesDialog copies={codes} onClose={() => leave()} /> : null}
         {dragging ? (
           <div className="drop-overlay" aria-hidden="true">
             <Icon name="paperclip" size={32} />

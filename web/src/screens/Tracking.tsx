@@ -4,6 +4,7 @@ import type { ListEntry } from '../api/types.ts';
 import { Icon } from '../components/Icon.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { TrackingBadge, TrackingTable } from '../components/TrackingStatus.tsx';
+import { VaultCopies } from '../components/VaultCopies.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { formatDateTime } from '../i18n/format.ts';
 import { errorText } from '../lib/errors.ts';
@@ -169,6 +170,7 @@ function TrackedMessage({ entry, mailboxId, folder }: { entry: ListEntry; mailbo
           ) : (
             <Spinner label={t('tracking.loading')} />
           )}
+          <VaultCopies messageId={entry.messageId} />
           <div className="track-actions">
             <a className="btn btn-quiet btn-small" href={hrefOf(route)} onClick={linkClick(route)}>
               <Icon name="mail" size={16} />

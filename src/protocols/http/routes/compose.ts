@@ -31,6 +31,17 @@ const DraftBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** For recipients outside the trust space (see services/vault/vault-items.ts). */
+const VaultChoices = Type.Object(
+  {
+    codeBy: Type.Optional(Type.Union([Type.Literal('sms'), Type.Literal('phone')])),
+    phones: Type.Optional(Type.Record(Type.String({ maxLength: 254 }), Type.String({ maxLength: 30 }), { maxProperties: 100 })),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
+    replies: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('once'), Type.Literal('thread')])),
+    patientIns: Type.Optional(Type.String({ minLength: 15, maxLength: 21 })),
+  },
+  { additionalProperties: false },
+);
 const DraftSaved = Type.Object({ id: Type.String(), updatedAt: Type.Integer() });
 
 /** Writing: attachments uploaded ahead, drafts, sending. Every route needs a session. */
@@ -176,11 +187,20 @@ export function composeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               attachments: Type.Optional(AttachmentIds),
               inReplyTo: Type.Optional(Type.Union([Id, Type.Null()])),
               draftId: Type.Optional(Type.Union([Id, Type.Null()])),
+              vault: Type.Optional(VaultChoices),
             },
             { additionalProperties: false },
           ),
           response: {
-            201: Type.Object({ messageId: Type.String(), messageIdHeader: Type.String(), recipients: Type.Array(Type.Object({ address: Type.String() })) }),
+            201: Type.Object({
+              messageId: Type.String(),
+              messageIdHeader: Type.String(),
+              recipients: Type.Array(Type.Object({ address: Type.String() })),
+              vault: Type.Array(
+                Type.Object({ address: Type.String(), itemId: Type.String(), code: Type.Union([Type.String(), Type.Null()]), expiresAt: Type.Integer(), notified: Type.Boolean() }),
+                { description: 'Recipients outside the trust space: their copy waits in the vault; the code is given when the sender is to dictate it' },
+              ),
+            }),
             400: ErrorBody,
             401: ErrorBody,
             403: ErrorBody,
@@ -201,8 +221,9 @@ export function composeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           attachments: body.attachments ?? [],
           inReplyTo: body.inReplyTo ?? null,
           draftId: body.draftId ?? null,
+          ...(body.vault ? { vault: body.vault } : {}),
         });
-        return reply.status(201).send({ messageId: sent.messageId, messageIdHeader: sent.messageIdHeader, recipients: sent.recipients.map((recipient) => ({ address: recipient.address })) });
+        return reply.status(201).send({ messageId: sent.messageId, messageIdHeader: sent.messageIdHeader, recipients: sent.recipients.map((recipient) => ({ address: recipient.address })), vault: sent.vault });
       },
     );
   };
