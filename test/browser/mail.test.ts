@@ -9,6 +9,7 @@ import { publicKeyFromPem, verifyReceipt } from '../../src/core/proof/receipt.ts
 import { engineTest } from '../support/engines.ts';
 import { countRows } from '../support/fixtures.ts';
 import { assertNoPageErrors, launchBrowser, newPerson, serveWeb } from './support/browser.ts';
+import { startMessage } from './support/compose.ts';
 import { logInThroughUi } from './support/login.ts';
 
 let browser: Browser;
@@ -24,16 +25,6 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** A flag in the page's own memory: still there means no reload happened since it was set. */
 const markDocument = (page: Page) => page.evaluate('window.__missiveTestDocument = true');
 const sameDocument = (page: Page) => page.evaluate<boolean>('window.__missiveTestDocument === true');
-
-async function startMessage(page: Page, to: string, subject: string, text: string): Promise<void> {
-  await page.getByRole('button', { name: 'Nouveau message' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Nouveau message' }).waitFor();
-  // The comma confirms the address as a recipient token, as typing it does.
-  await page.getByLabel('À', { exact: true }).fill(`${to},`);
-  await page.getByRole('button', { name: `Retirer ${to}`, exact: true }).waitFor();
-  await page.getByLabel('Objet', { exact: true }).fill(subject);
-  await page.getByLabel('Message', { exact: true }).fill(text);
-}
 
 engineTest('browser: a 3 MB attachment reaches an inbox already open, live; it downloads byte-exact and the sender sees the opening in Suivi', async (_t, rt) => {
   const { app, url } = await serveWeb(rt);

@@ -9,7 +9,7 @@ import { endVaultSession, enterVaultCode, vaultLink, vaultSession, VAULT_SESSION
 import { MAX_REPLY_ATTACHMENTS, replyFromVault } from '../../../services/vault/vault-reply.ts';
 import { attachmentDisposition } from '../content-disposition.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../csrf.ts';
-import { codePage, messagePage, statePage, VAULT_CSS, type PageContext } from '../vault/vault-html.ts';
+import { codePage, messagePage, statePage, VAULT_CSS, VAULT_ICON, type PageContext } from '../vault/vault-html.ts';
 import { TEXTS, type Lang } from '../vault/vault-texts.ts';
 
 const COOKIE = 'missive_vault';
@@ -36,6 +36,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
     });
 
     app.get('/coffre.css', { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(VAULT_CSS));
+    app.get('/icone.svg', { schema: { hide: true } }, async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(VAULT_ICON));
 
     app.get<TokenParams>('/:token', { schema: { hide: true } }, async (request, reply) => {
       const context = await contextOf(ctx, request);

@@ -24,6 +24,7 @@ export function page(context: PageContext, body: string): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${escapeHtml(t.title)} — Missive</title>
 <link rel="stylesheet" href="/coffre/coffre.css">
+<link rel="icon" href="/coffre/icone.svg" type="image/svg+xml">
 </head>
 <body>
 <header><p class="brand">${escapeHtml(t.brand)}</p><a class="lang" href="${context.base}?lang=${other}" lang="${other}" hreflang="${other}">${escapeHtml(t.other)}</a></header>
@@ -119,6 +120,9 @@ function sizeText(bytes: number, lang: Lang): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} ${unit[1]}`;
   return `${(bytes / 1024 / 1024).toFixed(1)} ${unit[2]}`;
 }
+
+/** The tab's icon: a closed envelope with a lock, in the brand's colour. */
+export const VAULT_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b3d5c"/><path d="M6 10h20v13H6z" fill="none" stroke="#fff" stroke-width="2"/><path d="M6 10l10 8 10-8" fill="none" stroke="#fff" stroke-width="2"/></svg>`;
 
 /** Plain, readable, high contrast; no external font, nothing that needs a script. */
 export const VAULT_CSS = `
