@@ -9,6 +9,8 @@ import type { ServiceContext } from './context.ts';
 import { deposit, type DepositResult } from './deposit/deposit.ts';
 import { removeDraft, requireOwnDraft } from './drafts.ts';
 import type { VaultOptions } from './vault/vault-items.ts';
+import { normalIns, validIns } from '../core/ins.ts';
+import { PATIENT_DOMAIN } from '../core/routes.ts';
 import { openMessage } from './open.ts';
 import { discardUploads, ownUploads, uploadContent } from './uploads.ts';
 
@@ -24,8 +26,13 @@ export type Composition = {
   inReplyTo?: string | null;
   /** The sender's draft of this message, deleted once it is sent. */
   draftId?: string | null;
-  /** For recipients outside the trust space: code by SMS or by phone, link lifetime, replies, patient. */
+  /** For recipients outside the trust space: code by SMS or by phone, link lifetime, replies. */
   vault?: VaultOptions;
+  /**
+   * A patient, by INS and contact: their mailbox in the national patient space when that domain is
+   * on the whitelist, else the vault at their e-mail (the code by SMS when a mobile is given).
+   */
+  patient?: { ins: string; email: string; phone?: string } | null;
 };
 
 export const MAX_ATTACHMENTS = 20;
@@ -39,7 +46,8 @@ const MSG_ID = /^<[\x21-\x3b\x3d\x3f-\x7e]{1,250}>$/;
  * one delivery path like any other. Everything it names (uploads, draft, the message answered)
  * is checked before anything is sent; the uploads and the draft go once the message is committed.
  */
-export async function sendComposed(ctx: ServiceContext, principal: Principal, composition: Composition, channel: Channel = 'web'): Promise<DepositResult> {
+export async function sendComposed(ctx: ServiceContext, principal: Principal, given: Composition, channel: Channel = 'web'): Promise<DepositResult> {
+  const composition = withPatient(ctx, given);
   const userId = principal.kind === 'user' ? principal.userId : null;
   const attachmentIds = [...new Set(composition.attachments ?? [])];
   if (attachmentIds.length > MAX_ATTACHMENTS) throw new MissiveError('invalid_argument', `a message may carry at most ${MAX_ATTACHMENTS} attachments`);
@@ -53,6 +61,8 @@ export async function sendComposed(ctx: ServiceContext, principal: Principal, co
   // The sending mailbox's name makes From read "Dr Éloïse Martin <…>" in every client.
   const fromKey = addressKeyOrNull(composition.from);
   const fromName = fromKey ? (await findMailboxByKey(ctx.sql.read, fromKey))?.display_name : undefined;
+  // No answer expected: said in the MSSanté way too, for a patient's own operator.
+  const headers: Record<string, string> = { 'X-MSS-NIL': 'Missive', ...(composition.vault?.replies === 'none' ? { 'X-MSS-MES': 'FIN' } : {}) };
   const composed = new MailComposer({
     from: fromName ? { name: fromName, address: composition.from } : composition.from,
     to: [...composition.to],
@@ -67,7 +77,7 @@ export async function sendComposed(ctx: ServiceContext, principal: Principal, co
       contentTransferEncoding: 'base64' as const,
       content: sources[index]!,
     })),
-    headers: { 'X-MSS-NIL': 'Missive' },
+    headers,
   })
     .compile()
     .createReadStream();
@@ -87,6 +97,18 @@ export async function sendComposed(ctx: ServiceContext, principal: Principal, co
     });
   }
   return sent;
+}
+
+/** The composition with the patient made a recipient, and the INS (checked) kept with the message. */
+function withPatient(ctx: ServiceContext, composition: Composition): Composition {
+  const patient = composition.patient;
+  if (!patient) return composition;
+  if (!validIns(patient.ins)) throw new MissiveError('invalid_argument', 'this INS is not valid: 15 characters whose last two are the key of the first thirteen');
+  const ins = normalIns(patient.ins);
+  if (ctx.trustedDomains.has(PATIENT_DOMAIN)) return { ...composition, to: [...composition.to, `${ins}@${PATIENT_DOMAIN}`], vault: { ...composition.vault, patientIns: ins } };
+  const email = patient.email.trim();
+  const phones = patient.phone ? { ...composition.vault?.phones, [email]: patient.phone } : composition.vault?.phones;
+  return { ...composition, to: [...composition.to, email], vault: { ...composition.vault, ...(phones ? { phones } : {}), ...(patient.phone ? { codeBy: 'sms' as const } : {}), patientIns: ins } };
 }
 
 /** In-Reply-To and References for an answer to a message the sender may read (else "not found"). */

@@ -131,8 +131,24 @@ engineTest('browser: a code to dictate is shown once; an expired link, a withdra
       await outsider.page.getByRole('button', { name: 'Ouvrir le message' }).click();
     };
 
-    // No reply: the patient's page offers none.
-    const patientCode = await send('patient.a@example.org', 'Information importante', 'none');
+    // A patient, by INS and e-mail, with replies blocked: the patient's page offers none.
+    await sender.page.getByRole('button', { name: 'Nouveau message' }).click();
+    await sender.page.getByRole('button', { name: 'Écrire à un patient' }).click();
+    const patientFields = sender.page.getByRole('group', { name: 'Patient' });
+    await patientFields.getByLabel('INS').fill('1 84 06 75 123 456 42');
+    await patientFields.getByText('Cet INS n’est pas valide').waitFor();
+    await patientFields.getByLabel('INS').fill('1 84 06 75 123 456 41');
+    await patientFields.getByLabel('E-mail du patient').fill('patient.a@example.org');
+    await sender.page.getByLabel('Objet', { exact: true }).fill('Information importante');
+    await sender.page.getByLabel('Message', { exact: true }).fill('Bonjour Madame.');
+    await sender.page.getByRole('group', { name: 'Destinataires hors de l’espace de confiance' }).getByLabel('Réponses').selectOption('none');
+    await screenshot(sender.page, 'vault-patient');
+    await sender.page.getByRole('button', { name: 'Envoyer' }).click();
+    const patientDialog = sender.page.getByRole('dialog', { name: 'Codes d’accès à communiquer' });
+    const patientCode = (await patientDialog.locator('code').innerText()).trim();
+    await patientDialog.getByRole('button', { name: 'J’ai noté les codes' }).click();
+    const filed = await rt.ctx.sql.read.selectFrom('message').select('patient_ins').where('subject', '=', 'Information importante').executeTakeFirstOrThrow();
+    assert.equal(filed.patient_ins, '184067512345641');
     const patient = await noticeFor(url, 'patient.a@example.org');
     await enter(patient.link, patientCode);
     await outsider.page.getByRole('heading', { level: 1, name: 'Information importante' }).waitFor();

@@ -1,4 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/config/config.ts';
+import { createLogger } from '../../src/observability/log.ts';
+import { openRuntime } from '../../src/runtime/open-runtime.ts';
 import { sendComposed } from '../../src/services/compose.ts';
 import { receiveUpload } from '../../src/services/uploads.ts';
 import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
@@ -109,4 +116,31 @@ engineTest('vault pages: five wrong codes block the link with a clear page; an a
   let limited = 0;
   for (let i = 0; i < 20; i++) if ((await post('B'.repeat(43), '00000000')).status === 429) limited++;
   assert.ok(limited > 0, 'per-address limit on code attempts');
+});
+
+test('vault: no link, code or session reaches the log, even at debug level and when a notification fails', async (t) => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-vault-log-'));
+  const lines: string[] = [];
+  const runtime = await openRuntime(loadConfig({ env: { MISSIVE_DATA_DIR: dataDir, MISSIVE_LOG_LEVEL: 'debug' }, file: null }), { log: createLogger('debug', (line) => lines.push(line)) });
+  t.after(async () => {
+    await runtime.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const rt = { ...runtime, dataDir, clock: { now: Date.now() }, reopen: async () => { throw new Error('not here'); } } as TestRuntime;
+  const { app, url } = await serve(rt);
+  t.after(() => app.close());
+  const { link, code } = await vaultMessage(rt);
+  const page = `${url}/coffre/${link}`;
+  const form = (path: string, body: string, cookie = '') => fetch(`${page}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body });
+  await form('/code', 'code=87654321');
+  const cookie = (await form('/code', `code=${code}`)).headers.get('set-cookie')!.split(';')[0]!;
+  await fetch(page, { headers: { cookie } });
+  // A notification that cannot be sent is logged, without its secrets.
+  const failing = { ...rt.ctx, notifier: { send: async () => { throw new Error('relay refused'); } } };
+  const sent = await sendComposed(failing, { kind: 'user', userId: 'emartin' }, { from: `emartin@${D}`, to: ['autre@example.org'], cc: [], subject: 'Bilan', text: 'Texte' });
+  assert.equal(sent.vault[0]!.notified, false);
+  const log = lines.join('\n');
+  assert.match(log, /a vault notification could not be sent/);
+  for (const secret of [link, code, cookie.split('=')[1]!, sent.vault[0]!.code!]) assert.ok(!log.includes(secret), 'a vault secret reached the log');
+  assert.doesNotMatch(log, /Situation de M\. Petit|Voici le compte rendu|Bilan|Texte/, 'nor any message content');
 });

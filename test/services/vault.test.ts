@@ -128,3 +128,28 @@ engineTest('vault: X-MSS-MES: FIN (to a patient, no answer expected) forbids rep
   assert.equal(session.item.replies, 'none');
   await expectCode(replyFromVault(rt.ctx, session.principal, session.item, { text: 'Question ?', attachments: [] }), 'forbidden');
 });
+
+engineTest('vault: a patient by INS and contact goes to the vault at their e-mail with the code by SMS (or to the patient space once whitelisted); the INS is kept, "no reply" is said as X-MSS-MES: FIN', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const sent = await sendComposed(rt.ctx, emartin, {
+    from: at('emartin'),
+    to: [],
+    cc: [],
+    subject: 'Votre compte rendu',
+    text: 'Bonjour Madame.',
+    vault: { replies: 'none' },
+    patient: { ins: '184067512345641', email: 'j.leroy@example.org', phone: '07 01 02 03 04' },
+  });
+  assert.deepEqual(sent.vault.map((copy) => [copy.address, copy.code]), [['j.leroy@example.org', null]]);
+  const { sms } = await linkAndCode(rt, 'j.leroy@example.org');
+  assert.equal(sms!.recipient, '+33701020304');
+  const row = await rt.ctx.sql.read.selectFrom('message').select(['patient_ins', 'index_json']).where('id', '=', sent.messageId).executeTakeFirstOrThrow();
+  assert.equal(row.patient_ins, '184067512345641');
+  assert.equal(JSON.parse(row.index_json!).mss.mes, 'FIN');
+  await expectCode(sendComposed(rt.ctx, emartin, { from: at('emartin'), to: [], cc: [], subject: 'x', text: 'x', patient: { ins: '184067512345642', email: 'a@example.org' } }), 'invalid_argument');
+
+  rt.ctx.trustedDomains.add('patient.mssante.fr');
+  const spaced = await sendComposed(rt.ctx, emartin, { from: at('emartin'), to: [], cc: [], subject: 'Suite', text: 'Suite.', patient: { ins: '1 84 06 75 123 456 41', email: 'j.leroy@example.org' } });
+  assert.deepEqual([spaced.queued, spaced.vault], [['184067512345641@patient.mssante.fr'], []]);
+});

@@ -11,6 +11,7 @@ export type Outgoing = {
   inReplyTo?: string;
   draftId?: string;
   vault?: VaultChoices;
+  patient?: { ins: string; email: string; phone?: string };
 };
 
 /** Optional fields go only when set: the server refuses properties it does not know. */
@@ -21,6 +22,7 @@ export function sendMessage(message: Outgoing) {
   if (message.inReplyTo) body.inReplyTo = message.inReplyTo;
   if (message.draftId) body.draftId = message.draftId;
   if (message.vault) body.vault = message.vault;
+  if (message.patient) body.patient = message.patient;
   return post<Sent>('/messages', body);
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
+import { validIns } from '../../../src/core/ins.ts';
 import type { VaultChoices, VaultSent } from '../api/types.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { formatDateTime } from '../i18n/format.ts';
@@ -76,6 +77,42 @@ export function VaultPanel({ addresses, value, onChange }: { addresses: readonly
           </select>
         </label>
       </div>
+    </fieldset>
+  );
+}
+
+export type PatientForm = { ins: string; email: string; phone: string };
+
+/** Writing to a patient: the INS (one patient per message, its key checked as the server does) and how to reach them. */
+export function PatientFields({ value, onChange, onRemove }: { value: PatientForm; onChange(next: PatientForm): void; onRemove(): void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const set = (change: Partial<PatientForm>) => onChange({ ...value, ...change });
+  const insProblem = value.ins.trim() !== '' && !validIns(value.ins);
+  return (
+    <fieldset className="vault-panel patient-panel">
+      <legend>
+        <Icon name="user" size={16} />
+        {t('patient.title')}
+      </legend>
+      <div className="compose-row">
+        <label htmlFor={`${id}-ins`}>{t('patient.ins')}</label>
+        <input id={`${id}-ins`} type="text" inputMode="numeric" autoComplete="off" value={value.ins} aria-invalid={insProblem} aria-describedby={`${id}-ins-hint`} onChange={(event) => set({ ins: event.target.value })} />
+      </div>
+      <p id={`${id}-ins-hint`} className={insProblem ? 'field-error' : 'vault-intro'}>
+        {insProblem ? t('patient.insInvalid') : t('patient.insHint')}
+      </p>
+      <div className="compose-row">
+        <label htmlFor={`${id}-email`}>{t('patient.email')}</label>
+        <input id={`${id}-email`} type="email" autoComplete="off" value={value.email} onChange={(event) => set({ email: event.target.value })} />
+      </div>
+      <div className="compose-row">
+        <label htmlFor={`${id}-phone`}>{t('patient.phone')}</label>
+        <input id={`${id}-phone`} type="tel" inputMode="tel" autoComplete="off" placeholder="06 12 34 56 78" value={value.phone} onChange={(event) => set({ phone: event.target.value })} />
+      </div>
+      <button type="button" className="btn-link" onClick={onRemove}>
+        {t('patient.remove')}
+      </button>
     </fieldset>
   );
 }

@@ -3,7 +3,7 @@ import { ApiError, isMissing } from '../api/client.ts';
 import { createDraft, deleteDraft, deleteUpload, getDraft, sendMessage, updateDraft } from '../api/compose.ts';
 import type { VaultSent } from '../api/types.ts';
 import { routesOf } from '../api/vault.ts';
-import { DEFAULT_VAULT_FORM, VaultCodesDialog, VaultPanel, vaultChoices, type VaultForm } from '../components/VaultPanel.tsx';
+import { DEFAULT_VAULT_FORM, PatientFields, VaultCodesDialog, VaultPanel, vaultChoices, type PatientForm, type VaultForm } from '../components/VaultPanel.tsx';
 import type { DraftContent, Upload } from '../api/types.ts';
 import { MAX_ATTACHMENT_BYTES, uploadFile } from '../api/uploads.ts';
 import { FormError } from '../components/FormError.tsx';
@@ -61,6 +61,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
   const [vaultAddresses, setVaultAddresses] = useState<string[]>([]);
   const [vaultForm, setVaultForm] = useState<VaultForm>(DEFAULT_VAULT_FORM);
   const [codes, setCodes] = useState<VaultSent[] | null>(null);
+  const [patient, setPatient] = useState<PatientForm | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const dirty = useRef(false);
@@ -248,7 +249,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
 
   // Recipients outside the trust space get a vault copy: the panel for them shows as they are typed.
   useEffect(() => {
-    const candidates = [...to, ...cc].filter(looksLikeAddress);
+    const candidates = [...to, ...cc, ...(patient && looksLikeAddress(patient.email) ? [patient.email] : [])].filter(looksLikeAddress);
     if (candidates.length === 0) {
       setVaultAddresses([]);
       return;
@@ -264,13 +265,17 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
       live = false;
       clearTimeout(timer);
     };
-  }, [to, cc]);
+  }, [to, cc, patient]);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (sending || !mailbox) return;
     setError('');
-    if (to.length === 0) {
+    if (patient && !looksLikeAddress(patient.email)) {
+      setError(t('patient.emailNeeded'));
+      return;
+    }
+    if (to.length === 0 && !patient) {
       setError(t('compose.noRecipient'));
       document.getElementById('compose-to')?.focus();
       return;
@@ -297,6 +302,7 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
         ...(inReplyTo ? { inReplyTo } : {}),
         ...(draftIdRef.current ? { draftId: draftIdRef.current } : {}),
         ...(vaultAddresses.length > 0 ? { vault: vaultChoices(vaultForm, vaultAddresses) } : {}),
+        ...(patient ? { patient: { ins: patient.ins, email: patient.email, ...(patient.phone.trim() ? { phone: patient.phone } : {}) } } : {}),
       });
       sent.current = true;
       dirty.current = false;
@@ -408,7 +414,13 @@ export function Compose({ draftId: initialDraftId }: { draftId: string | undefin
                     {t('compose.addCc')}
                   </button>
                 ) : null}
+                {!patient ? (
+                  <button type="button" className="btn-link compose-cc-toggle" onClick={() => setPatient({ ins: '', email: '', phone: '' })}>
+                    {t('patient.add')}
+                  </button>
+                ) : null}
               </div>
+              {patient ? <PatientFields value={patient} onChange={edit(setPatient)} onRemove={() => edit(setPatient)(null)} /> : null}
               {showCc ? (
                 <div className="compose-row">
                   <label htmlFor="compose-cc">{t('compose.cc')}</label>

@@ -180,7 +180,7 @@ export function composeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           body: Type.Object(
             {
               from: Address,
-              to: Type.Array(Address, { minItems: 1, maxItems: 100 }),
+              to: Type.Array(Address, { maxItems: 100, description: 'may be empty when a patient is given' }),
               cc: Type.Optional(Type.Array(Address, { maxItems: 100 })),
               subject: Subject,
               text: Text,
@@ -188,6 +188,12 @@ export function composeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               inReplyTo: Type.Optional(Type.Union([Id, Type.Null()])),
               draftId: Type.Optional(Type.Union([Id, Type.Null()])),
               vault: Type.Optional(VaultChoices),
+              patient: Type.Optional(
+                Type.Object(
+                  { ins: Type.String({ minLength: 15, maxLength: 21 }), email: Address, phone: Type.Optional(Type.String({ maxLength: 30 })) },
+                  { additionalProperties: false, description: 'A patient by INS and contact: the patient space when whitelisted, else the vault' },
+                ),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -222,6 +228,7 @@ export function composeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           inReplyTo: body.inReplyTo ?? null,
           draftId: body.draftId ?? null,
           ...(body.vault ? { vault: body.vault } : {}),
+          ...(body.patient ? { patient: body.patient } : {}),
         });
         return reply.status(201).send({ messageId: sent.messageId, messageIdHeader: sent.messageIdHeader, recipients: sent.recipients.map((recipient) => ({ address: recipient.address })), vault: sent.vault });
       },
