@@ -4,7 +4,7 @@
   fetchall  SELECT INBOX, UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE); run twice, the warm one counts
   bodies    UID FETCH 1:N BODY.PEEK[] in one command: MB/s of message bytes
   sessions  C clients loop LOGIN / SELECT / fetch envelopes of the last 50 / LOGOUT for D seconds
-  idle      N connections LOGIN, SELECT, IDLE; prints READY, holds them until a line on stdin
+  idle      N connections LOGIN, SELECT, IDLE, in W waves; after each prints READY, holds them until a line on stdin
 Arguments: one JSON object (mode, host, port, user, password, and the mode's numbers). One JSON line out.
 """
 import asyncio, json, socket, sys, time
@@ -138,10 +138,13 @@ async def idle():
                 held.append(writer)
             except Exception as error:
                 errors.append(str(error)[:200])
-    start = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(a["connections"])))
-    print(json.dumps({"ready": len(held), "errors": len(errors), "firstErrors": errors[:3], "openSeconds": round(time.perf_counter() - start, 1)}), flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    # In waves: after each, one line of JSON, then a line on stdin before the next (and before closing).
+    waves = a.get("waves", 1)
+    for wave in range(waves):
+        start = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(a["connections"] // waves)))
+        print(json.dumps({"ready": len(held), "errors": len(errors), "firstErrors": errors[:3], "openSeconds": round(time.perf_counter() - start, 1)}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     for writer in held:
         writer.close()
     return {"closed": len(held)}

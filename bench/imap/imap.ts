@@ -25,7 +25,7 @@ type Target = { port: number; user: string; password: string; pid: () => number;
  * with plain LOGIN, one Python client for all: envelopes per second (UID FETCH 1:* FLAGS
  * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command), sessions per second
  * (20 clients: login, select, fetch the last 50 envelopes, logout) and the proportional set size
- * per idle connection (2,000 connections in IDLE).
+ * per idle connection (the growth from 1,000 to 2,000 connections in IDLE).
  */
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -118,16 +118,26 @@ async function measure(name: string, plan: Plan, target: Target): Promise<Figure
   return figures;
 }
 
-/** PSS of the server's processes with `plan.idle` connections in IDLE, minus before, per connection. */
+/**
+ * What one more idle connection costs a warm server: the proportional set size of the server's
+ * processes with half of `plan.idle` connections in IDLE, then with all of them; the growth over
+ * the second half, per connection. The first half absorbs what any server grows by once under
+ * load (heaps, caches, pools), which is not a cost per connection.
+ */
 async function idleMemory(plan: Plan, target: Target, common: Record<string, unknown>): Promise<number> {
-  const before = treePss(target.pid());
-  const child = spawn('python3', [CLIENT, JSON.stringify({ ...common, mode: 'idle', connections: plan.idle })], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const ready = await new Promise<{ ready: number; errors: number }>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line) as { ready: number; errors: number })));
-  await new Promise((resolve) => setTimeout(resolve, target.settleMs ?? 1_000));
-  const after = treePss(target.pid());
+  const child = spawn('python3', [CLIENT, JSON.stringify({ ...common, mode: 'idle', connections: plan.idle, waves: 2 })], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const wave = async (): Promise<{ ready: number; pss: number }> => {
+    const line = await lines.next();
+    const ready = JSON.parse(line.value as string) as { ready: number; errors: number };
+    if (ready.errors > 0) console.log(`  ${ready.errors} idle connections failed`);
+    await new Promise((resolve) => setTimeout(resolve, target.settleMs ?? 1_000));
+    return { ready: ready.ready, pss: treePss(target.pid()) };
+  };
+  const half = await wave();
+  child.stdin.write('\n');
+  const all = await wave();
   child.stdin.end('\n');
   await new Promise((resolve) => child.once('close', resolve));
-  if (ready.errors > 0) console.log(`  ${ready.errors} idle connections failed`);
-  return (after - before) / Math.max(ready.ready, 1);
+  return (all.pss - half.pss) / Math.max(all.ready - half.ready, 1);
 }
