@@ -175,6 +175,24 @@ out["searchFrom"] = m.uid("SEARCH", "FROM", "emartin", "UNSEEN")[1][0].decode()
 out["searchOr"] = m.search(None, "OR", "SUBJECT", "scanner", "LARGER", "100000")[1][0].decode()
 out["searchNot"] = m.search(None, "NOT", "SUBJECT", "scanner")[1][0].decode()
 out["searchSince"] = m.search(None, "SINCE", "1-Jan-2026", "BEFORE", "1-Jan-2030")[1][0].decode()
+m._simple_command("UID", "SEARCH", "RETURN", "(MIN MAX COUNT ALL)", "ALL")
+out["esearch"] = [d.decode() for d in m.untagged_responses.pop("ESEARCH", [])]
+m._simple_command("SEARCH", "RETURN", "(SAVE)", "SUBJECT", "scanner")
+out["saveQuiet"] = "ESEARCH" in m.untagged_responses
+m._simple_command("FETCH", "$", "(UID)")
+out["fetchSaved"] = [d.decode() for d in m.untagged_responses.pop("FETCH", [])]
+m._simple_command("SEARCH", "RETURN", "(COUNT)", "$", "UNSEEN")
+out["searchSaved"] = [d.decode() for d in m.untagged_responses.pop("ESEARCH", [])]
+r = imaplib.IMAP4_SSL("127.0.0.1", a["port"], ssl_context=ctx)
+r.login(a["user"], a["password"])
+r._simple_command("ENABLE", "IMAP4rev2")
+out["enabled"] = [d.decode() for d in r.untagged_responses.pop("ENABLED", [])]
+r.select("INBOX")
+out["rev2Select"] = ["RECENT" in r.untagged_responses, [d.decode() for d in r.untagged_responses.get("LIST", [])]]
+r.untagged_responses.clear()
+r._simple_command("SEARCH", "UNSEEN")
+out["rev2Search"] = [d.decode() for d in r.untagged_responses.pop("ESEARCH", [])] + [d.decode() for d in r.untagged_responses.pop("SEARCH", []) if d]
+r.logout()
 typ, data = m.fetch("2", "(BODYSTRUCTURE)")
 out["bodystructure"] = data[0].decode() if isinstance(data[0], bytes) else data[0][0].decode()
 typ, data = m.fetch("2", "(BINARY.SIZE[2] BINARY.PEEK[2])")
@@ -247,6 +265,15 @@ engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUC
   assert.equal(out.searchOr, '2');
   assert.equal(out.searchNot, '1');
   assert.equal(out.searchSince, '1 2');
+  // ESEARCH (RFC 4731), SEARCHRES (RFC 5182): results kept as $ and named by later commands.
+  assert.match((out.esearch as string[])[0]!, /^\(TAG "[A-Z0-9]+"\) UID MIN \d+ MAX \d+ COUNT 2 ALL \d+(:\d+|,\d+)$/);
+  assert.equal(out.saveQuiet, false, 'RETURN (SAVE) alone answers nothing but OK');
+  assert.deepEqual(out.fetchSaved, ['2 (UID 2)']);
+  assert.match((out.searchSaved as string[])[0]!, /^\(TAG "[A-Z0-9]+"\) COUNT 1$/);
+  // IMAP4rev2 once enabled: no \Recent, the mailbox named by LIST, every search answered by ESEARCH.
+  assert.deepEqual(out.enabled, ['IMAP4rev2']);
+  assert.deepEqual(out.rev2Select, [false, ['() "/" "INBOX"']]);
+  assert.match((out.rev2Search as string[])[0]!, /^\(TAG "[A-Z0-9]+"\) ALL 1:2$/);
   assert.match(String(out.bodystructure), /^2 \(BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "7BIT" \d+ 2 NIL NIL NIL NIL\)\("APPLICATION" "PDF" \("NAME" "scanner\.pdf"\) NIL NIL "BASE64" \d+ NIL \("ATTACHMENT" \("FILENAME" "scanner\.pdf"\)\) NIL NIL\) "MIXED" \("BOUNDARY" "missive-test-boundary"\) NIL NIL NIL\)\)$/);
   const copy = out.copy as string[];
   assert.equal(copy[0], 'OK');

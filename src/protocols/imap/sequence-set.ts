@@ -39,3 +39,12 @@ export function resolveSet(set: SequenceSet, byUid: boolean, uids: UidList): num
   if (byUid) return selectFromSet(set, all, uids.last());
   return selectFromSet(set, all.map((_, index) => index + 1), all.length).map((seq) => all[seq - 1]!);
 }
+
+/**
+ * The UIDs a command names: a sequence set (by UID or by sequence number), or `$`, what the last
+ * SEARCH … RETURN (SAVE) kept, less what has left the folder since (RFC 5182).
+ */
+export function namedUids(selection: { uids: UidList; saved: readonly number[] }, text: string, byUid: boolean, tag: string): number[] {
+  if (text === '$') return selection.saved.filter((uid) => selection.uids.has(uid));
+  return resolveSet(parseSequenceSet(text, tag), byUid, selection.uids);
+}

@@ -16,7 +16,14 @@ export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 
  * change up to `knownModseq` has been reported. Flags are not kept: they are read when asked
  * for, and changes found by MODSEQ, so an idle session holds little more than its UIDs.
  */
-export type Selection = { folder: ImapFolder; readOnly: boolean; uids: UidList; knownModseq: number };
+export type Selection = {
+  folder: ImapFolder;
+  readOnly: boolean;
+  uids: UidList;
+  knownModseq: number;
+  /** The UIDs a SEARCH … RETURN (SAVE) kept, named `$` by later commands (RFC 5182). */
+  saved: number[];
+};
 
 export type SessionOptions = {
   secure: boolean;
@@ -50,6 +57,8 @@ export class ImapSession {
   condstore = false;
   /** QRESYNC (RFC 7162 §3.2) enabled: expunges are reported as VANISHED. */
   qresync = false;
+  /** ENABLE IMAP4rev2 (RFC 9051): ESEARCH answers, no \\Recent. */
+  rev2 = false;
   #socket: Socket;
   #secure: boolean;
   #reader: CommandReader;
@@ -74,7 +83,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CONDSTORE', 'QRESYNC', 'SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'STATUS=SIZE', 'BINARY'];
+    const base = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CONDSTORE', 'QRESYNC', 'SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'STATUS=SIZE', 'BINARY', 'ESEARCH', 'SEARCHRES'];
     if (this.state === 'not-authenticated') {
       if (!this.#secure) base.push('STARTTLS');
       if (this.#secure || this.options.plainLoginAllowed) base.push('AUTH=PLAIN', 'AUTH=XOAUTH2', 'AUTH=OAUTHBEARER');

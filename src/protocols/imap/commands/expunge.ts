@@ -2,7 +2,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import { copyEntries, expungeEntries, findImapFolder } from '../../../services/imap/imap-folders.ts';
 import type { ImapCommand } from '../codec/values.ts';
 import { reportExpunged } from '../refresh.ts';
-import { parseSequenceSet, resolveSet } from '../sequence-set.ts';
+import { namedUids } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, astring, atom } from './args.ts';
 
@@ -14,7 +14,7 @@ export const EXPUNGE: CommandHandler = {
     argumentCount(command, byUid ? 1 : 0);
     const selection = session.selected!;
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
-    const limit = byUid ? new Set(resolveSet(parseSequenceSet(atom(command, 0, 'a UID set'), command.tag), true, selection.uids)) : null;
+    const limit = byUid ? new Set(namedUids(selection, atom(command, 0, 'a UID set'), true, command.tag)) : null;
     const doomed = (await deletedUids(session)).filter((uid) => !limit || limit.has(uid));
     if (!(await removeAndReport(session, command, doomed))) return;
     session.reply(command, 'OK', `${command.name} completed`);
@@ -29,8 +29,7 @@ export const COPY: CommandHandler = {
     const selection = session.selected!;
     const byUid = command.name.startsWith('UID ');
     const move = command.name.endsWith('MOVE');
-    const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
-    const uids = resolveSet(set, byUid, selection.uids);
+    const uids = namedUids(selection, atom(command, 0, 'a sequence set'), byUid, command.tag);
     const path = astring(command, 1, 'a folder');
     const target = await findImapFolder(session.ctx, session.userId!, path);
     if (!target) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');

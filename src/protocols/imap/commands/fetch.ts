@@ -9,7 +9,7 @@ import { bodyStructure } from '../body-structure.ts';
 import { encodedEnvelope } from '../envelope.ts';
 import { expungedSince } from '../../../store/repositories/expunged.ts';
 import { keepImapEnvelopes } from '../../../store/repositories/messages.ts';
-import { formatSet, parseSequenceSet, resolveSet, selectFromSet } from '../sequence-set.ts';
+import { formatSet, namedUids, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession, Selection } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
@@ -34,14 +34,16 @@ export const FETCH: CommandHandler = {
     argumentCount(command, 2, 3);
     const selection = session.selected!;
     const byUid = command.name === 'UID FETCH';
-    const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
+    const named = atom(command, 0, 'a sequence set');
+    // `$` (RFC 5182) names UIDs; VANISHED reads it as the UID set it is.
+    const set = named === '$' ? selection.saved.map((uid) => [uid, uid] as const) : parseSequenceSet(named, command.tag);
     const items = fetchItems(command);
     const { changedSince, vanished } = changedSinceOf(command);
     if (vanished && (!byUid || !session.qresync)) throw new ImapParseError('VANISHED is for UID FETCH once QRESYNC is enabled', command.tag);
     if (changedSince !== null || items.some((item) => item.name === 'MODSEQ')) session.condstore = true;
     if (changedSince !== null && !items.some((item) => item.name === 'MODSEQ')) items.push({ name: 'MODSEQ', peek: true });
     if (byUid && !items.some((item) => item.name === 'UID')) items.unshift({ name: 'UID', peek: true });
-    const uids = resolveSet(set, byUid, selection.uids);
+    const uids = namedUids(selection, named, byUid, command.tag);
     if (vanished && changedSince !== null) {
       // UIDs of the set that left since: VANISHED (EARLIER) before the changes.
       const expunged = await expungedSince(session.ctx.sql.read, selection.folder.folderId, changedSince);

@@ -1,7 +1,8 @@
 import { foldForSearch } from '../../../core/search-text.ts';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { ImapParseError, type ImapCommand, type ImapValue } from '../codec/values.ts';
-import { parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import { formatSet, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
+import type { ResponseValue } from '../codec/response-writer.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 
 type Candidate = { seq: number; uid: number; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex; text: string };
@@ -28,6 +29,16 @@ export const SEARCH: CommandHandler = {
   async run(session, command) {
     const byUid = command.name === 'UID SEARCH';
     let args = command.args;
+    // SEARCH RETURN (MIN MAX COUNT ALL SAVE) … (RFC 4731, RFC 5182); under IMAP4rev2 every answer is an ESEARCH.
+    let returns: Set<string> | null = session.rev2 ? new Set(['ALL']) : null;
+    if (args[0]?.type === 'atom' && args[0].value.toUpperCase() === 'RETURN') {
+      const options = args[1];
+      if (options?.type !== 'list') throw new ImapParseError('RETURN takes a list of options', command.tag);
+      const asked = options.items.map((item) => (item.type === 'atom' ? item.value.toUpperCase() : ''));
+      for (const option of asked) if (!RETURN_OPTIONS.has(option)) throw new ImapParseError(`unknown search return option ${option.slice(0, 20) || '(not an atom)'}`, command.tag);
+      returns = new Set(asked.length === 0 ? ['ALL'] : asked);
+      args = args.slice(2);
+    }
     if (args[0]?.type === 'atom' && args[0].value.toUpperCase() === 'CHARSET') {
       const charset = args[1]?.type === 'atom' ? args[1].value.toUpperCase() : args[1]?.type === 'string' ? args[1].value.toString('latin1').toUpperCase() : '';
       if (charset !== 'UTF-8' && charset !== 'US-ASCII') return session.reply(command, 'NO', 'only UTF-8 and US-ASCII', 'BADCHARSET (UTF-8 US-ASCII)');
@@ -43,10 +54,38 @@ export const SEARCH: CommandHandler = {
     // A search on MODSEQ answers with the highest MODSEQ among the results (RFC 7162 §3.1.5).
     const usedModseq = reader.values.some((value) => value.type === 'atom' && value.value.toUpperCase() === 'MODSEQ');
     const highest = matching.reduce((max, candidate) => Math.max(max, candidate.modseq), 0);
-    session.untagged({ atom: 'SEARCH' }, ...found, ...(usedModseq && found.length > 0 ? [[{ atom: 'MODSEQ' }, highest]] : []));
+    if (returns === null) {
+      session.untagged({ atom: 'SEARCH' }, ...found, ...(usedModseq && found.length > 0 ? [[{ atom: 'MODSEQ' }, highest]] : []));
+    } else {
+      if (returns.has('SAVE')) session.selected!.saved = savedResult(matching, returns);
+      // SAVE alone answers nothing but the tagged OK (RFC 5182 §2.1).
+      if ([...returns].some((option) => option !== 'SAVE')) {
+        session.untagged({ atom: 'ESEARCH' }, ...esearchData(command.tag, byUid, found, returns), ...(usedModseq && found.length > 0 ? [{ atom: 'MODSEQ' }, highest] : []));
+      }
+    }
     session.reply(command, 'OK', `${command.name} completed`);
   },
 };
+
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'COUNT', 'ALL', 'SAVE']);
+
+/** `(TAG "a1") UID MIN 2 MAX 9 COUNT 4 ALL 2:3,9`: what RETURN asked for, of what was found. */
+function esearchData(tag: string, byUid: boolean, found: readonly number[], returns: ReadonlySet<string>): ResponseValue[] {
+  const data: ResponseValue[] = [[{ atom: 'TAG' }, tag]];
+  if (byUid) data.push({ atom: 'UID' });
+  if (found.length > 0 && returns.has('MIN')) data.push({ atom: 'MIN' }, found[0]!);
+  if (found.length > 0 && returns.has('MAX')) data.push({ atom: 'MAX' }, found.at(-1)!);
+  if (returns.has('COUNT')) data.push({ atom: 'COUNT' }, found.length);
+  if (found.length > 0 && returns.has('ALL')) data.push({ atom: 'ALL' }, { atom: formatSet(found) });
+  return data;
+}
+
+/** What SAVE keeps: every match, or only the first and last when just MIN / MAX were asked (RFC 5182 §2.1). */
+function savedResult(matching: readonly Candidate[], returns: ReadonlySet<string>): number[] {
+  const uids = matching.map((candidate) => candidate.uid);
+  if (returns.has('ALL') || returns.has('COUNT') || (!returns.has('MIN') && !returns.has('MAX'))) return uids;
+  return [...new Set([...(returns.has('MIN') ? uids.slice(0, 1) : []), ...(returns.has('MAX') ? uids.slice(-1) : [])])];
+}
 
 async function loadCandidates(session: ImapSession): Promise<Candidate[]> {
   const selection = session.selected!;
@@ -167,6 +206,10 @@ function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, ca
       const left = parseKey(reader, command, session, candidates);
       const right = parseKey(reader, command, session, candidates);
       return (candidate) => left(candidate) || right(candidate);
+    }
+    case '$': {
+      const saved = new Set(session.selected!.saved);
+      return (candidate) => saved.has(candidate.uid);
     }
     default: {
       if (/^[\d*:,]+$/.test(key)) {

@@ -28,14 +28,16 @@ export const SELECT: CommandHandler = {
     const uids = UidList.fromRuns(snapshot.uidRuns);
     const unseen = snapshot.firstUnseenUid === null ? 0 : uids.seqOf(snapshot.firstUnseenUid);
     session.untagged(uids.length, { atom: 'EXISTS' });
-    session.untagged(0, { atom: 'RECENT' });
+    // IMAP4rev2 has no \\Recent; it names the mailbox selected instead (RFC 9051 §6.3.2).
+    if (session.rev2) session.untagged({ atom: 'LIST' }, [], '/', folder.path);
+    else session.untagged(0, { atom: 'RECENT' });
     session.untagged({ atom: 'FLAGS' }, FLAGS.map((flag) => ({ atom: flag })));
     session.write(Buffer.from(`* OK [PERMANENTFLAGS (${readOnly ? '' : FLAGS.join(' ')})] Flags permitted\r\n`));
     if (unseen > 0) session.write(Buffer.from(`* OK [UNSEEN ${unseen}] First unseen\r\n`));
     session.write(Buffer.from(`* OK [UIDVALIDITY ${snapshot.uidValidity}] UIDs valid\r\n`));
     session.write(Buffer.from(`* OK [UIDNEXT ${snapshot.uidNext}] Predicted next UID\r\n`));
     session.write(Buffer.from(`* OK [HIGHESTMODSEQ ${snapshot.highestModseq}] Highest\r\n`));
-    session.selected = { folder, readOnly, uids, knownModseq: snapshot.highestModseq };
+    session.selected = { folder, readOnly, uids, knownModseq: snapshot.highestModseq, saved: [] };
     session.state = 'selected';
     // QRESYNC: what vanished and what changed since the client's state, in this one exchange.
     if (resync && resync.uidValidity === snapshot.uidValidity) {

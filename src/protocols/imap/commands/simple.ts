@@ -66,12 +66,13 @@ export const NAMESPACE: CommandHandler = {
 export const ENABLE: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    // CONDSTORE and QRESYNC (which implies it) can be enabled; others asked for are left out.
+    // CONDSTORE, QRESYNC (which implies it) and IMAP4rev2 can be enabled; others asked for are left out.
     const asked = new Set(command.args.flatMap((value) => (value.type === 'atom' ? [value.value.toUpperCase()] : [])));
-    const enabled = ['CONDSTORE', 'QRESYNC'].filter((name) => asked.has(name));
-    if (enabled.length > 0) session.condstore = true;
+    const enabled = ['CONDSTORE', 'QRESYNC', 'IMAP4REV2'].filter((name) => asked.has(name));
+    if (asked.has('CONDSTORE') || asked.has('QRESYNC')) session.condstore = true;
     if (asked.has('QRESYNC')) session.qresync = true;
-    session.untagged({ atom: 'ENABLED' }, ...enabled.map((name) => ({ atom: name })));
+    if (asked.has('IMAP4REV2')) session.rev2 = true;
+    session.untagged({ atom: 'ENABLED' }, ...enabled.map((name) => ({ atom: name === 'IMAP4REV2' ? 'IMAP4rev2' : name })));
     session.reply(command, 'OK', 'ENABLE completed');
   },
 };

@@ -1,7 +1,7 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
-import { parseSequenceSet, resolveSet } from '../sequence-set.ts';
+import { namedUids } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 import { argumentCount, atom } from './args.ts';
 
@@ -14,7 +14,7 @@ export const STORE: CommandHandler = {
     argumentCount(command, 3, 4);
     const selection = session.selected!;
     const byUid = command.name === 'UID STORE';
-    const set = parseSequenceSet(atom(command, 0, 'a sequence set'), command.tag);
+    const named = namedUids(selection, atom(command, 0, 'a sequence set'), byUid, command.tag);
     // STORE set (UNCHANGEDSINCE modseq) … (RFC 7162 §3.1.3): entries changed since are left alone.
     const unchangedSince = command.args.length === 4 ? unchangedSinceOf(command) : null;
     if (unchangedSince !== null) session.condstore = true;
@@ -30,7 +30,6 @@ export const STORE: CommandHandler = {
       return canonical;
     });
     if (selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');
-    const named = resolveSet(set, byUid, selection.uids);
     const modified = unchangedSince === null ? [] : await changedAfter(session, named, unchangedSince);
     const uids = named.filter((uid) => !modified.includes(uid));
     const mode = operation[1] === '+' ? 'add' : operation[1] === '-' ? 'remove' : 'set';
