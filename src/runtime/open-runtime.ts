@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseOutboundRoutes, type Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
-import { inProcessChangeFeed } from '../services/change-feed.ts';
+import { inProcessChangeFeed, sharedChangeFeed } from '../services/change-feed.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { drainDeposits } from '../services/deposit/deposit-batcher.ts';
 import { devOutboxNotifier } from '../services/notify/dev-outbox.ts';
@@ -15,6 +16,7 @@ import { loadOrCreateSigningKey, parseSigningKey } from '../store/crypto/signing
 import { refreshTrustedDomains } from '../services/trust/whitelist-import.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
+import { postgresChannel } from '../store/postgres-channel.ts';
 
 export type Runtime = { ctx: ServiceContext; config: Config; keyGenerated: boolean; proofKeyGenerated: boolean; close(): Promise<void> };
 
@@ -34,6 +36,10 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);
   const clock = options.clock ?? Date.now;
+  // On PostgreSQL several nodes may share the database: changes travel between them over it.
+  const shared = sharedChangeFeed(inProcessChangeFeed((error) => log.error('a change listener failed', { error })), randomUUID());
+  const channel = config.databaseUrl ? await postgresChannel(config.databaseUrl, 'missive_changes', shared.receive, log) : null;
+  if (channel) shared.attach(channel.notify);
   const ctx: ServiceContext = {
     sql,
     blobs,
@@ -53,7 +59,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     localDomains: new Set(await listOperatorDomains(sql.read)),
     trustedDomains: new Set(),
     operatorSubjects: new Map(),
-    changes: inProcessChangeFeed((error) => log.error('a change listener failed', { error })),
+    changes: shared.feed,
   };
   await refreshTrustedDomains(ctx);
   const stopAlerts = watchNewMessages(ctx);
@@ -65,6 +71,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     async close() {
       await drainDeposits(ctx);
       await stopAlerts();
+      await channel?.close();
       await sql.close();
     },
   };
