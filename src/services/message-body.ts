@@ -80,6 +80,14 @@ export async function readMessageBody(ctx: ServiceContext, request: ReadRequest)
   };
 }
 
+/** The whole text of a message, as a person reads it, for searching: a peek (a search is not a reading). */
+export async function searchableText(ctx: ServiceContext, request: ReadRequest): Promise<string> {
+  const opened = await openMessage(ctx, { ...openRequest(request), peek: true });
+  const choice = choiceOf(opened.index);
+  const plain = choice.text.some((segment) => segment.kind === 'plain');
+  return (await textOf(opened, plain ? choice.text : choice.html)) ?? '';
+}
+
 /**
  * The message's HTML, sanitized, as a whole document. An opening; a message without HTML is
  * refused before anything is recorded.

@@ -175,6 +175,7 @@ out["searchFrom"] = m.uid("SEARCH", "FROM", "emartin", "UNSEEN")[1][0].decode()
 out["searchOr"] = m.search(None, "OR", "SUBJECT", "scanner", "LARGER", "100000")[1][0].decode()
 out["searchNot"] = m.search(None, "NOT", "SUBJECT", "scanner")[1][0].decode()
 out["searchSince"] = m.search(None, "SINCE", "1-Jan-2026", "BEFORE", "1-Jan-2030")[1][0].decode()
+out["searchDeep"] = [m.search("UTF-8", "BODY", '"conclusion tardive"')[1][0].decode(), m.search(None, "TEXT", '"absente"')[1][0].decode()]
 m._simple_command("UID", "SEARCH", "RETURN", "(MIN MAX COUNT ALL)", "ALL")
 out["esearch"] = [d.decode() for d in m.untagged_responses.pop("ESEARCH", [])]
 m._simple_command("SEARCH", "RETURN", "(SAVE)", "SUBJECT", "scanner")
@@ -228,7 +229,7 @@ print(json.dumps(out), flush=True)
 engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUCTURE, COPY and MOVE with COPYUID, EXPUNGE, and IDLE woken by a delivery, with imaplib over implicit TLS', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
-  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie' }));
+  await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Résultats de biologie', body: `${'Texte du compte rendu. '.repeat(40)}Conclusion tardive : normal.` }));
   await send(rt.ctx, `sbernard@${DOMAIN}`, 'sbernard', rawMessage({ from: `sbernard@${DOMAIN}`, to: [`khaddad@${DOMAIN}`], subject: 'Compte rendu du scanner', attachment: { name: 'scanner.pdf', bytes: Buffer.from('%PDF-1.4\0scanner') } }));
   const imap = await startTestImap(t, rt, { implicitTls: true });
   const { spawn } = await import('node:child_process');
@@ -265,6 +266,7 @@ engineTest('IMAP: STATUS, SEARCH (text, flags, dates, sizes, OR, NOT), BODYSTRUC
   assert.equal(out.searchOr, '2');
   assert.equal(out.searchNot, '1');
   assert.equal(out.searchSince, '1 2');
+  assert.deepEqual(out.searchDeep, ['1', ''], 'BODY finds words far past the indexed start of the text');
   // ESEARCH (RFC 4731), SEARCHRES (RFC 5182): results kept as $ and named by later commands.
   assert.match((out.esearch as string[])[0]!, /^\(TAG "[A-Z0-9]+"\) UID MIN \d+ MAX \d+ COUNT 2 ALL \d+(:\d+|,\d+)$/);
   assert.equal(out.saveQuiet, false, 'RETURN (SAVE) alone answers nothing but OK');

@@ -33,7 +33,8 @@ export type MessageIndex = {
   structure: StoredPart;
 };
 
-const PREVIEW_CHARS = 240;
+/** Characters of text kept in the index (previews, and the start of what search sees). */
+export const PREVIEW_CHARS = 240;
 
 /** An indexer to write the canonical message into, chunk by chunk; `end` gives its index. */
 export function createIndexer(maxAttachmentBytes: number): { write(chunk: Buffer): void; end(): MessageIndex } {

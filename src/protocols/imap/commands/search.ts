@@ -1,11 +1,13 @@
 import { foldForSearch } from '../../../core/search-text.ts';
+import { searchableText } from '../../../services/message-body.ts';
+import { PREVIEW_CHARS } from '../../../services/deposit/message-index.ts';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { ImapParseError, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { formatSet, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { ResponseValue } from '../codec/response-writer.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
 
-type Candidate = { seq: number; uid: number; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex; text: string };
+type Candidate = { seq: number; uid: number; messageId: string; flags: string[]; modseq: number; internalDate: number; size: number; index: MessageIndex; text: string };
 type Test = (candidate: Candidate) => boolean;
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
@@ -46,9 +48,10 @@ export const SEARCH: CommandHandler = {
     }
     if (args.length === 0) throw new ImapParseError('SEARCH needs at least one key', command.tag);
     const candidates = await loadCandidates(session);
-    const reader = { values: args, at: 0 };
+    const reader: Reader = { values: args, at: 0, textNeedles: [] };
     const tests: Test[] = [];
     while (reader.at < reader.values.length) tests.push(parseKey(reader, command, session, candidates));
+    if (reader.textNeedles.length > 0) await readWholeTexts(session, candidates, reader.textNeedles);
     const matching = candidates.filter((candidate) => tests.every((test) => test(candidate)));
     const found = matching.map((candidate) => (byUid ? candidate.uid : candidate.seq));
     // A search on MODSEQ answers with the highest MODSEQ among the results (RFC 7162 §3.1.5).
@@ -92,24 +95,39 @@ async function loadCandidates(session: ImapSession): Promise<Candidate[]> {
   const rows = await session.ctx.sql.read
     .selectFrom('mailbox_entry as e')
     .innerJoin('message as m', 'm.id', 'e.message_id')
-    .select(['e.uid', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.index_json', 'm.search_text'])
+    .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.index_json', 'm.search_text'])
     .where('e.folder_id', '=', selection.folder.folderId)
     .execute();
   const byUid = new Map(rows.map((row) => [Number(row.uid), row]));
   return selection.uids.all().flatMap((uid, index) => {
     const row = byUid.get(uid);
     if (!row || !row.index_json) return [];
-    return [{ seq: index + 1, uid, flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
+    return [{ seq: index + 1, uid, messageId: row.message_id, flags: row.flags.split(' ').filter(Boolean), modseq: Number(row.modseq), internalDate: Number(row.internal_date), size: Number(row.size), index: JSON.parse(row.index_json) as MessageIndex, text: row.search_text ?? '' }];
   });
 }
 
-type Reader = { values: readonly ImapValue[]; at: number };
+type Reader = { values: readonly ImapValue[]; at: number; /** BODY and TEXT needles: they may lie past the indexed start. */ textNeedles: string[] };
+
+/**
+ * The index holds the start of each text: a needle not found there is looked for in the whole
+ * text of the messages whose text goes on past it (decrypted for the search, a peek, not an
+ * opening). Short messages, most of them, cost nothing more.
+ */
+async function readWholeTexts(session: ImapSession, candidates: Candidate[], needles: readonly string[]): Promise<void> {
+  const principal = { kind: 'user' as const, userId: session.userId! };
+  const viaMailboxId = session.selected!.folder.mailboxId;
+  for (const candidate of candidates) {
+    if (candidate.index.textPreview.length < PREVIEW_CHARS || needles.every((needle) => candidate.text.includes(needle))) continue;
+    const text = await searchableText(session.ctx, { principal, messageId: candidate.messageId, viaMailboxId }).catch(() => '');
+    candidate.text += ` ${foldForSearch(text)}`;
+  }
+}
 
 function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, candidates: readonly Candidate[]): Test {
   const value = reader.values[reader.at++];
   if (!value) throw new ImapParseError('a search key is missing', command.tag);
   if (value.type === 'list') {
-    const inner = { values: value.items, at: 0 };
+    const inner: Reader = { values: value.items, at: 0, textNeedles: reader.textNeedles };
     const tests: Test[] = [];
     while (inner.at < inner.values.length) tests.push(parseKey(inner, command, session, candidates));
     return (candidate) => tests.every((test) => test(candidate));
@@ -161,6 +179,7 @@ function parseKey(reader: Reader, command: ImapCommand, session: ImapSession, ca
     case 'BODY':
     case 'TEXT': {
       const needle = text();
+      reader.textNeedles.push(needle);
       return (candidate) => candidate.text.includes(needle);
     }
     case 'BEFORE':
