@@ -68,6 +68,14 @@ try:
     m._simple_command("FETCH", "1", "(BODY[TEXT")
 except imaplib.IMAP4.error as e:
     out["garbage"] = str(e)
+typ, data = m.append("Drafts", "(\\Draft)", '"22-Oct-2026 08:30:00 +0200"', b"From: khaddad@demo.mssante.test\r\nSubject: brouillon\r\n\r\ntexte\r\n")
+out["appendDated"] = typ
+m.select("Drafts")
+out["appendDate"] = m.fetch("1", "(INTERNALDATE)")[1][0].decode()
+try:
+    m.append("Drafts", None, '"31-Feb-2026 08:30:00 +0200"', b"Subject: x\r\n\r\ny\r\n")
+except imaplib.IMAP4.error as e:
+    out["appendBadDate"] = str(e)
 m.logout()
 print(json.dumps(out))
 `;
@@ -109,6 +117,10 @@ engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetc
   assert.equal(out.sharedSelect, 'READ-ONLY');
   assert.equal((out.sharedStore as string[])[0], 'NO');
   assert.deepEqual(out.sharedAppend, ['NO', `[NOPERM] user:khaddad may not add messages to this mailbox`]);
+  // The date APPEND gives is the message's internal date there (kept in UTC).
+  assert.equal(out.appendDated, 'OK');
+  assert.equal(out.appendDate, '1 (INTERNALDATE "22-Oct-2026 06:30:00 +0000")');
+  assert.match(String(out.appendBadDate), /BAD.*no such date/);
   assert.match(String(out.garbage), /BAD .*a space or "\]" in a section/);
 });
 

@@ -36,7 +36,7 @@ export type DepositRequest = {
    * IMAP APPEND: the message is filed in this folder of a mailbox the principal manages, and
    * sent to no one (no recipients, no proof events: nothing was exchanged).
    */
-  fileInto?: { mailboxId: string; folder: string; flags: readonly string[] };
+  fileInto?: { mailboxId: string; folder: string; flags: readonly string[]; internalDate?: number };
   /** For recipients outside the trust space: how they get their code, how long, whether they may answer. */
   vault?: VaultOptions;
 };
@@ -135,7 +135,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
           ]),
         ];
     // The Inbox of each local recipient, then the Sent folder of a local sender; or the folder an APPEND names.
-    const targets: EntryTarget[] = filing ? [{ mailboxId: filing.mailboxId, folder: { name: filing.folder }, flags: [...filing.flags], required: true }] : local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
+    const targets: EntryTarget[] = filing ? [{ mailboxId: filing.mailboxId, folder: { name: filing.folder }, flags: [...filing.flags], required: true, ...(filing.internalDate === undefined ? {} : { internalDate: filing.internalDate }) }] : local.map((recipient) => ({ mailboxId: recipient.mailbox.id, folder: { name: 'INBOX' }, flags: [], required: true }));
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
     if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {

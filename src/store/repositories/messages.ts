@@ -16,7 +16,14 @@ export async function insertRecipients(q: Queryable, recipients: readonly Recipi
 }
 
 /** Where to file a message; a `required` folder that does not exist fails the whole transaction. */
-export type EntryTarget = { mailboxId: string; folder: { name: string } | { specialUse: string }; flags: readonly string[]; required: boolean };
+export type EntryTarget = {
+  mailboxId: string;
+  folder: { name: string } | { specialUse: string };
+  flags: readonly string[];
+  required: boolean;
+  /** The internal date when the client gave one (IMAP APPEND); else when the message was received. */
+  internalDate?: number;
+};
 
 /** One deposit ready to be written: every row but the entries, whose UIDs the batch allocates. */
 export type DepositRows = {
@@ -82,7 +89,7 @@ export async function fileDeposits(q: Queryable, deposits: readonly DepositRows[
         mailbox_id: target.mailboxId,
         flags: deposit.targets[slot.target]!.flags.join(' '),
         modseq: folder.highest_modseq - count + index + 1,
-        internal_date: deposit.message.received_at,
+        internal_date: deposit.targets[slot.target]!.internalDate ?? deposit.message.received_at,
       });
     });
   }

@@ -27,9 +27,13 @@ export const APPEND: CommandHandler = {
       });
       at++;
     }
-    // The date-time is accepted; Missive's internal date is when it filed the message.
+    // The date-time given becomes the message's internal date in that folder (RFC 3501 §6.3.11).
     const date = command.args[at];
-    if (date?.type === 'string' && date.form === 'quoted') at++;
+    let internalDate: number | undefined;
+    if (date?.type === 'string' && date.form === 'quoted') {
+      internalDate = parseDateTime(date.value.toString('latin1'), command.tag);
+      at++;
+    }
     const message = command.args[at];
     if (!message || message.type !== 'string' || message.form === 'quoted' || at !== command.args.length - 1) throw new ImapParseError('APPEND folder [(flags)] [date-time] {literal}', command.tag);
     const folder = await findImapFolder(session.ctx, session.userId!, path);
@@ -40,7 +44,7 @@ export const APPEND: CommandHandler = {
         channel: 'imap',
         envelope: { from: '' },
         source: [message.value],
-        fileInto: { mailboxId: folder.mailboxId, folder: folder.name, flags },
+        fileInto: { mailboxId: folder.mailboxId, folder: folder.name, flags, ...(internalDate === undefined ? {} : { internalDate }) },
       });
       const validity = await session.ctx.sql.read.selectFrom('folder').select('uidvalidity').where('id', '=', folder.folderId).executeTakeFirstOrThrow();
       if (session.selected?.folder.folderId === folder.folderId) await reportChanges(session);
@@ -52,3 +56,17 @@ export const APPEND: CommandHandler = {
     }
   },
 };
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** `"22-Nov-2026 10:00:00 +0100"` (date-time, RFC 3501 §9) as epoch milliseconds; BAD otherwise. */
+function parseDateTime(text: string, tag: string): number {
+  const match = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
+  if (!match || month < 0) throw new ImapParseError('a date-time is "dd-Mon-yyyy hh:mm:ss +zzzz"', tag);
+  const [day, year, hours, minutes, seconds] = [match[1], match[3], match[4], match[5], match[6]].map(Number) as [number, number, number, number, number];
+  const offset = (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9])) * 60_000;
+  const epoch = Date.UTC(year, month, day, hours, minutes, seconds) - offset;
+  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day || hours > 23 || minutes > 59 || seconds > 60) throw new ImapParseError('no such date', tag);
+  return epoch;
+}
