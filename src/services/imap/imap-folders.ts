@@ -181,6 +181,11 @@ export async function storeFlags(ctx: ServiceContext, userId: string, folder: Im
 }
 
 /** Expunging, moving and copying change what every member sees: the manage right. */
+async function requireRead(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
+  const member = await membership(ctx.sql.read, userId, folder.mailboxId);
+  if (!member?.rights.read) throw new MissiveError('forbidden', 'you may not read this mailbox');
+}
+
 async function requireManage(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
   const member = await membership(ctx.sql.read, userId, folder.mailboxId);
   if (!member?.rights.manage) throw new MissiveError('forbidden', 'you may not remove, move or copy messages in this mailbox');
@@ -211,23 +216,27 @@ export async function expungeEntries(ctx: ServiceContext, userId: string, folder
  * (COPYUID). Across mailboxes a message would change hands: not through IMAP.
  */
 export async function copyEntries(ctx: ServiceContext, userId: string, from: ImapFolder, to: ImapFolder, uids: readonly number[], move: boolean): Promise<{ source: number[]; target: number[]; uidValidity: number }> {
-  if (from.mailboxId !== to.mailboxId) throw new MissiveError('invalid_argument', 'messages are copied and moved within one mailbox only');
-  await requireManage(ctx, userId, from);
+  // Within a mailbox, managing it; into another one (a shared mailbox), managing that one too,
+  // and the source when the messages leave it. A copy filed elsewhere is not an exchange: no proof.
+  await requireManage(ctx, userId, to);
+  if (from.mailboxId !== to.mailboxId && !move) await requireRead(ctx, userId, from);
+  else await requireManage(ctx, userId, from);
   const result = await ctx.sql.write(async (trx) => {
     const source: number[] = [];
     const target: number[] = [];
     for (const uid of uids) {
       const entry = await findEntry(trx, from.folderId, uid);
       if (!entry) continue;
-      target.push(await copyEntry(trx, entry, to.folderId));
+      target.push(await copyEntry(trx, entry, to.folderId, to.mailboxId));
       if (move) await removeEntry(trx, from.folderId, uid);
       source.push(uid);
     }
-    await appendAudit(trx, { at: ctx.clock(), actor: describePrincipal({ kind: 'user', userId }), action: move ? 'imap.move' : 'imap.copy', target: to.folderId, result: 'ok', detail: { count: source.length } });
+    await appendAudit(trx, { at: ctx.clock(), actor: describePrincipal({ kind: 'user', userId }), action: move ? 'imap.move' : 'imap.copy', target: to.folderId, result: 'ok', detail: { count: source.length, from: from.folderId } });
     return { source, target };
   });
   const folder = await ctx.sql.read.selectFrom('folder').select('uidvalidity').where('id', '=', to.folderId).executeTakeFirstOrThrow();
   ctx.changes.publish({ mailboxId: from.mailboxId, kind: 'changed', folder: from.name });
+  if (to.mailboxId !== from.mailboxId) ctx.changes.publish({ mailboxId: to.mailboxId, kind: 'changed', folder: to.name });
   return { ...result, uidValidity: Number(folder.uidvalidity) };
 }
 

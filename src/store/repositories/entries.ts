@@ -28,7 +28,7 @@ export async function setEntryFlags(q: Queryable, folderId: string, uid: number,
 }
 
 /** Files the entry's message in another folder of the same mailbox under a new UID; returns it. */
-export async function copyEntry(q: Queryable, entry: EntryRow, toFolderId: string): Promise<number> {
+export async function copyEntry(q: Queryable, entry: EntryRow, toFolderId: string, toMailboxId: string = entry.mailboxId): Promise<number> {
   const target = await q
     .updateTable('folder')
     .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`highest_modseq + 1` })
@@ -38,7 +38,7 @@ export async function copyEntry(q: Queryable, entry: EntryRow, toFolderId: strin
   const uid = Number(target.uid_next) - 1;
   await q
     .insertInto('mailbox_entry')
-    .values({ folder_id: toFolderId, uid, message_id: entry.messageId, mailbox_id: entry.mailboxId, flags: entry.flags, modseq: Number(target.highest_modseq), internal_date: entry.internalDate })
+    .values({ folder_id: toFolderId, uid, message_id: entry.messageId, mailbox_id: toMailboxId, flags: entry.flags, modseq: Number(target.highest_modseq), internal_date: entry.internalDate })
     .execute();
   return uid;
 }
