@@ -4,7 +4,7 @@ import { findImapFolder } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError } from '../codec/values.ts';
 import { reportChanges } from '../refresh.ts';
 import type { CommandHandler } from '../session.ts';
-import { astring } from './args.ts';
+import { mailboxName } from './args.ts';
 
 const SYSTEM_FLAGS = new Set(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft']);
 
@@ -16,7 +16,7 @@ const SYSTEM_FLAGS = new Set(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', 
 export const APPEND: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
-    const path = astring(command, 0, 'a folder');
+    const path = mailboxName(session, command, 0);
     let at = 1;
     let flags: string[] = [];
     const flagList = command.args[at];

@@ -4,7 +4,7 @@ import type { ImapCommand } from '../codec/values.ts';
 import { reportExpunged } from '../refresh.ts';
 import { namedUids } from '../sequence-set.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
-import { argumentCount, astring, atom } from './args.ts';
+import { argumentCount, atom, mailboxName } from './args.ts';
 
 /** EXPUNGE (all \\Deleted) and UID EXPUNGE set (RFC 4315: only those of the set). */
 export const EXPUNGE: CommandHandler = {
@@ -30,7 +30,7 @@ export const COPY: CommandHandler = {
     const byUid = command.name.startsWith('UID ');
     const move = command.name.endsWith('MOVE');
     const uids = namedUids(selection, atom(command, 0, 'a sequence set'), byUid, command.tag);
-    const path = astring(command, 1, 'a folder');
+    const path = mailboxName(session, command, 1);
     const target = await findImapFolder(session.ctx, session.userId!, path);
     if (!target) return session.reply(command, 'NO', `no folder ${path}`, 'TRYCREATE');
     if (move && selection.readOnly) return session.reply(command, 'NO', 'this folder is read-only for you', 'READ-ONLY');

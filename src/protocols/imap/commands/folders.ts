@@ -2,7 +2,7 @@ import { MissiveError, type MissiveErrorCode } from '../../../core/errors.ts';
 import { createFolder, deleteFolder, imapFolder, renameFolder } from '../../../services/imap/imap-folders.ts';
 import type { ImapCommand } from '../codec/values.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
-import { argumentCount, astring } from './args.ts';
+import { argumentCount, mailboxName } from './args.ts';
 
 const CODES: Partial<Record<MissiveErrorCode, string>> = { forbidden: 'NOPERM', conflict: 'ALREADYEXISTS', not_found: 'NONEXISTENT', invalid_argument: 'CANNOT' };
 
@@ -11,7 +11,7 @@ export const CREATE: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
     argumentCount(command, 1);
-    await answer(session, command, () => createFolder(session.ctx, session.userId!, astring(command, 0, 'a folder name').replace(/\/$/, '')));
+    await answer(session, command, () => createFolder(session.ctx, session.userId!, mailboxName(session, command, 0, 'a folder name').replace(/\/$/, '')));
   },
 };
 
@@ -20,7 +20,7 @@ export const DELETE: CommandHandler = {
   async run(session, command) {
     argumentCount(command, 1);
     await answer(session, command, async () => {
-      const folder = await imapFolder(session.ctx, session.userId!, astring(command, 0, 'a folder'));
+      const folder = await imapFolder(session.ctx, session.userId!, mailboxName(session, command, 0));
       if (session.selected?.folder.folderId === folder.folderId) throw new MissiveError('invalid_argument', 'close the folder before deleting it');
       await deleteFolder(session.ctx, session.userId!, folder);
     });
@@ -31,7 +31,7 @@ export const RENAME: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
     argumentCount(command, 2);
-    await answer(session, command, async () => renameFolder(session.ctx, session.userId!, await imapFolder(session.ctx, session.userId!, astring(command, 0, 'a folder')), astring(command, 1, 'a new name')));
+    await answer(session, command, async () => renameFolder(session.ctx, session.userId!, await imapFolder(session.ctx, session.userId!, mailboxName(session, command, 0)), mailboxName(session, command, 1, 'a new name')));
   },
 };
 

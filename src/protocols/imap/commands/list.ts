@@ -1,7 +1,7 @@
 import { imapFolders, SHARED_PREFIX } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import type { CommandHandler } from '../session.ts';
-import { argumentCount, astring } from './args.ts';
+import { argumentCount, mailboxName, mailboxNameOut } from './args.ts';
 import { statusItems, writeStatus } from './status.ts';
 
 /**
@@ -24,9 +24,9 @@ export const LIST: CommandHandler = {
     const subscribed = [command.args[0], returns === -1 ? undefined : command.args[returns + 1]].some(
       (options) => options?.type === 'list' && options.items.some((item) => item.type === 'atom' && item.value.toUpperCase() === 'SUBSCRIBED'),
     );
-    const reference = astring(command, first, 'a reference');
+    const reference = mailboxName(session, command, first, 'a reference');
     const patternValue = command.args[first + 1]!;
-    const patterns = patternValue.type === 'list' ? patternValue.items.map((_, index) => astring({ ...command, args: patternValue.items }, index, 'a pattern')) : [astring(command, first + 1, 'a pattern')];
+    const patterns = patternValue.type === 'list' ? patternValue.items.map((_, index) => mailboxName(session, { ...command, args: patternValue.items }, index, 'a pattern')) : [mailboxName(session, command, first + 1, 'a pattern')];
     const pattern = patterns[0] ?? '';
     const answer = command.name === 'LSUB' ? 'LSUB' : 'LIST';
     if (pattern === '') {
@@ -43,11 +43,11 @@ export const LIST: CommandHandler = {
         parents.add(`${SHARED_PREFIX}${folder.mailboxAddress}`);
       }
     }
-    for (const parent of [...parents].sort()) if (matcher(parent)) session.untagged({ atom: answer }, [{ atom: '\\Noselect' }, { atom: '\\HasChildren' }], '/', parent);
+    for (const parent of [...parents].sort()) if (matcher(parent)) session.untagged({ atom: answer }, [{ atom: '\\Noselect' }, { atom: '\\HasChildren' }], '/', mailboxNameOut(session, parent));
     for (const folder of folders) {
       if (!matcher(folder.path)) continue;
       const attributes = [{ atom: '\\HasNoChildren' }, ...(subscribed ? [{ atom: '\\Subscribed' }] : []), ...(folder.specialUse ? [{ atom: folder.specialUse }] : [])];
-      session.untagged({ atom: answer }, attributes, '/', folder.path);
+      session.untagged({ atom: answer }, attributes, '/', mailboxNameOut(session, folder.path));
       if (status) await writeStatus(session, folder, status);
     }
     session.reply(command, 'OK', `${answer} completed`);

@@ -4,7 +4,7 @@ import { ImapParseError, type ImapCommand } from '../codec/values.ts';
 import { formatSet, parseSequenceSet } from '../sequence-set.ts';
 import type { CommandHandler } from '../session.ts';
 import { UidList } from '../uid-list.ts';
-import { argumentCount, astring } from './args.ts';
+import { argumentCount, mailboxName, mailboxNameOut } from './args.ts';
 
 const FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -20,7 +20,7 @@ export const SELECT: CommandHandler = {
     if (resync && !session.qresync) throw new ImapParseError('ENABLE QRESYNC first', command.tag);
     session.selected = null;
     session.state = 'authenticated';
-    const path = astring(command, 0, 'a folder');
+    const path = mailboxName(session, command, 0);
     const folder = await findImapFolder(session.ctx, session.userId!, path);
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
     const snapshot = await folderState(session.ctx, folder.folderId);
@@ -29,7 +29,7 @@ export const SELECT: CommandHandler = {
     const unseen = snapshot.firstUnseenUid === null ? 0 : uids.seqOf(snapshot.firstUnseenUid);
     session.untagged(uids.length, { atom: 'EXISTS' });
     // IMAP4rev2 has no \\Recent; it names the mailbox selected instead (RFC 9051 §6.3.2).
-    if (session.rev2) session.untagged({ atom: 'LIST' }, [], '/', folder.path);
+    if (session.rev2) session.untagged({ atom: 'LIST' }, [], '/', mailboxNameOut(session, folder.path));
     else session.untagged(0, { atom: 'RECENT' });
     session.untagged({ atom: 'FLAGS' }, FLAGS.map((flag) => ({ atom: flag })));
     session.write(Buffer.from(`* OK [PERMANENTFLAGS (${readOnly ? '' : FLAGS.join(' ')})] Flags permitted\r\n`));

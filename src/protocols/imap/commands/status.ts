@@ -1,7 +1,7 @@
 import { findImapFolder, folderCounts, type ImapFolder } from '../../../services/imap/imap-folders.ts';
 import { ImapParseError, type ImapValue } from '../codec/values.ts';
 import type { CommandHandler, ImapSession } from '../session.ts';
-import { argumentCount, astring, list } from './args.ts';
+import { argumentCount, list, mailboxName, mailboxNameOut } from './args.ts';
 
 const ITEMS = new Set(['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'RECENT', 'SIZE', 'HIGHESTMODSEQ', 'DELETED']);
 
@@ -10,7 +10,7 @@ export const STATUS: CommandHandler = {
   states: ['authenticated', 'selected'],
   async run(session, command) {
     argumentCount(command, 2);
-    const path = astring(command, 0, 'a folder');
+    const path = mailboxName(session, command, 0);
     const wanted = statusItems(list(command, 1, 'status items'), command.tag);
     const folder = await findImapFolder(session.ctx, session.userId!, path);
     if (!folder) return session.reply(command, 'NO', `no folder ${path}`, 'NONEXISTENT');
@@ -39,5 +39,5 @@ export async function writeStatus(session: ImapSession, folder: ImapFolder, want
     HIGHESTMODSEQ: counts.highestModseq,
     DELETED: counts.deleted,
   };
-  session.untagged({ atom: 'STATUS' }, folder.path, wanted.flatMap((item) => [{ atom: item }, values[item]!]));
+  session.untagged({ atom: 'STATUS' }, mailboxNameOut(session, folder.path), wanted.flatMap((item) => [{ atom: item }, values[item]!]));
 }
