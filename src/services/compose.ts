@@ -107,8 +107,14 @@ function withPatient(ctx: ServiceContext, composition: Composition): Composition
   const ins = normalIns(patient.ins);
   if (ctx.trustedDomains.has(PATIENT_DOMAIN)) return { ...composition, to: [...composition.to, `${ins}@${PATIENT_DOMAIN}`], vault: { ...composition.vault, patientIns: ins } };
   const email = patient.email.trim();
-  const phones = patient.phone ? { ...composition.vault?.phones, [email]: patient.phone } : composition.vault?.phones;
-  return { ...composition, to: [...composition.to, email], vault: { ...composition.vault, ...(phones ? { phones } : {}), ...(patient.phone ? { codeBy: 'sms' as const } : {}), patientIns: ins } };
+  if (!patient.phone) return { ...composition, to: [...composition.to, email], vault: { ...composition.vault, patientIns: ins } };
+  // The patient's mobile means their code goes by SMS, whatever the other recipients get.
+  const vault = composition.vault ?? {};
+  return {
+    ...composition,
+    to: [...composition.to, email],
+    vault: { ...vault, phones: { ...vault.phones, [email]: patient.phone }, codeByAddress: { ...vault.codeByAddress, [email]: 'sms' }, patientIns: ins },
+  };
 }
 
 /** In-Reply-To and References for an answer to a message the sender may read (else "not found"). */

@@ -9,6 +9,7 @@ import { engineTest, type TestRuntime } from '../support/engines.ts';
 import { DOMAIN, expectCode, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 import { sendComposed } from '../../src/services/compose.ts';
 import { deposit } from '../../src/services/deposit/deposit.ts';
+import { grantMember } from '../../src/services/accounts.ts';
 
 const OUTSIDE = 'assistante.sociale@mairie-lisieux.example';
 const at = (local: string) => `${local}@${DOMAIN}`;
@@ -75,12 +76,13 @@ engineTest('vault: five wrong codes kill the link; a new code revives it; a revo
   assert.equal((await vaultLink(rt.ctx, first.link)).state, 'locked');
   assert.deepEqual(await enterVaultCode(rt.ctx, first.link, sent.vault[0]!.code!, '127.0.0.1'), { ok: false, state: 'locked', triesLeft: 0 }, 'even the right code, once locked');
 
+  // A new code revives the link the recipient already has (its e-mail went out); the old code is dead.
   const renewed = await renewVaultAccess(rt.ctx, emartin, sent.messageId, sent.vault[0]!.itemId);
   assert.equal(renewed.copy.state, 'waiting');
-  const second = await linkAndCode(rt);
-  assert.notEqual(second.link, first.link);
-  assert.equal((await vaultLink(rt.ctx, first.link)).state, 'unknown', 'the old link is dead');
-  assert.ok((await enterVaultCode(rt.ctx, second.link, renewed.code!, '127.0.0.1')).ok);
+  assert.notEqual(renewed.code, sent.vault[0]!.code);
+  assert.equal((await enterVaultCode(rt.ctx, first.link, sent.vault[0]!.code!, '127.0.0.1')).ok, false);
+  assert.ok((await enterVaultCode(rt.ctx, first.link, renewed.code!, '127.0.0.1')).ok);
+  const second = first;
 
   await revokeVaultCopy(rt.ctx, emartin, sent.messageId, sent.vault[0]!.itemId);
   assert.equal((await vaultLink(rt.ctx, second.link)).state, 'revoked');
@@ -89,8 +91,6 @@ engineTest('vault: five wrong codes kill the link; a new code revives it; a revo
   await expectCode(revokeVaultCopy(rt.ctx, { kind: 'user', userId: 'sbernard' }, sent.messageId, sent.vault[0]!.itemId), 'not_found');
 
   // One reply allowed, to a phone number by SMS; the link expires after the days chosen.
-  const once = await sendComposed(rt.ctx, emartin, { from: at('emartin'), to: ['patient@example.org'], cc: [], subject: 'Ordonnance', text: 'Ci-joint.' }, 'web');
-  void once;
   const patient = await deposit(rt.ctx, {
     principal: emartin,
     channel: 'web',
@@ -152,4 +152,58 @@ engineTest('vault: a patient by INS and contact goes to the vault at their e-mai
   rt.ctx.trustedDomains.add('patient.mssante.fr');
   const spaced = await sendComposed(rt.ctx, emartin, { from: at('emartin'), to: [], cc: [], subject: 'Suite', text: 'Suite.', patient: { ins: '1 84 06 75 123 456 41', email: 'j.leroy@example.org' } });
   assert.deepEqual([spaced.queued, spaced.vault], [['184067512345641@patient.mssante.fr'], []]);
+});
+
+engineTest('vault: parallel guesses cannot outnumber the five tries; a malformed code uses none', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const sent = await sendComposed(rt.ctx, { kind: 'user', userId: 'emartin' }, { from: at('emartin'), to: [OUTSIDE], cc: [], subject: 'Résultats', text: 'Voici.' });
+  const { link } = await linkAndCode(rt);
+  assert.deepEqual(await enterVaultCode(rt.ctx, link, 'abc', '127.0.0.1'), { ok: false, state: 'live', triesLeft: MAX_WRONG_CODES });
+  const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => enterVaultCode(rt.ctx, link, String(10_000_000 + i), '127.0.0.1')));
+  const counted = await rt.ctx.sql.read.selectFrom('vault_item').select(['wrong_codes', 'locked_at']).executeTakeFirstOrThrow();
+  assert.equal(counted.wrong_codes, MAX_WRONG_CODES);
+  assert.notEqual(counted.locked_at, null);
+  assert.equal(guesses.filter((guess) => guess.ok).length, 0);
+  assert.equal((await enterVaultCode(rt.ctx, link, sent.vault[0]!.code!, '127.0.0.1')).ok, false);
+});
+
+engineTest('vault: only a member who may send from the sending mailbox withdraws a copy or makes a new code; new codes are limited per day', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  // khaddad reads cardiologie@ (added read-only); emartin writes from it.
+  await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const sent = await sendComposed(rt.ctx, emartin, { from: at('cardiologie'), to: [OUTSIDE], cc: [], subject: 'RDV', text: 'Votre rendez-vous.' });
+  const item = sent.vault[0]!.itemId;
+  assert.equal((await vaultCopies(rt.ctx, { kind: 'user', userId: 'khaddad' }, sent.messageId)).length, 1, 'a reader sees the copy in Suivi');
+  await expectCode(revokeVaultCopy(rt.ctx, { kind: 'user', userId: 'khaddad' }, sent.messageId, item), 'not_found');
+  await expectCode(renewVaultAccess(rt.ctx, { kind: 'user', userId: 'khaddad' }, sent.messageId, item), 'not_found');
+  // The secretary (send right) may; five new codes a day, then no more.
+  for (let i = 0; i < 5; i++) await renewVaultAccess(rt.ctx, { kind: 'user', userId: 'sbernard' }, sent.messageId, item);
+  await expectCode(renewVaultAccess(rt.ctx, emartin, sent.messageId, item), 'rate_limited');
+  rt.clock.now += 86_400_000 + 1;
+  assert.match((await renewVaultAccess(rt.ctx, emartin, sent.messageId, item)).code!, /^\d{8}$/);
+});
+
+engineTest('vault: a patient\'s mobile sends their code by SMS while another outside recipient\'s code is dictated; phones match addresses whatever their case', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const sent = await sendComposed(rt.ctx, emartin, {
+    from: at('emartin'),
+    to: ['Aidant.Familial@Example.org'],
+    cc: [],
+    subject: 'Sortie',
+    text: 'Retour à domicile.',
+    patient: { ins: '184067512345641', email: 'j.leroy@example.org', phone: '06 99 88 77 66' },
+  });
+  const byAddress = new Map(sent.vault.map((copy) => [copy.address.toLowerCase(), copy]));
+  assert.match(byAddress.get('aidant.familial@example.org')!.code!, /^\d{8}$/, 'dictated');
+  assert.equal(byAddress.get('j.leroy@example.org')!.code, null, 'by SMS');
+  const withPhone = await deposit(rt.ctx, {
+    principal: emartin,
+    channel: 'web',
+    envelope: { from: at('emartin'), to: ['Marie@Example.org'] },
+    source: [rawMessage({ from: at('emartin'), to: ['Marie@Example.org'] })],
+    vault: { codeBy: 'sms', phones: { 'Marie@Example.org': '07 11 22 33 44' } },
+  });
+  assert.equal(withPhone.vault[0]!.code, null);
 });

@@ -1,11 +1,11 @@
 import { MissiveError } from '../../core/errors.ts';
 import type { VaultPrincipal } from '../../core/principal.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
-import { countWrongCode, updateVaultItem, vaultItem, vaultItemByLink, type VaultItemRow } from '../../store/repositories/vault.ts';
+import { takeCodeTry, updateVaultItem, vaultItem, vaultItemByLink, type VaultItemRow } from '../../store/repositories/vault.ts';
 import { findMessage } from '../../store/repositories/messages.ts';
 import type { ServiceContext } from '../context.ts';
 import { senderLabel } from './vault-notices.ts';
-import { codeDigest, linkDigest, newSessionToken, sameDigest, sessionDigest } from './vault-secrets.ts';
+import { CODE_DIGITS, codeDigest, linkDigest, newSessionToken, sameDigest, sessionDigest } from './vault-secrets.ts';
 
 /** Wrong codes a link survives; the next one kills it. */
 export const MAX_WRONG_CODES = 5;
@@ -38,30 +38,34 @@ async function stateOf(ctx: ServiceContext, item: VaultItemRow): Promise<LinkSta
 export type CodeOutcome = { ok: true; session: string } | { ok: false; state: LinkState; triesLeft: number };
 
 /**
- * The code typed on the link's page. Compared in constant time; each wrong one is counted in the
- * database, and the fifth kills the link (the sender can issue a new code, which revives it).
- * The right one opens a session of 30 minutes, kept as a digest.
+ * The code typed on the link's page: 8 digits (anything else is refused without using a try).
+ * A try is taken in the database before the comparison (constant time), so parallel guesses
+ * cannot outnumber the five a link allows; the fifth wrong one locks it (the sender can issue a
+ * new code, which revives it). The right one opens a session of 30 minutes, kept as a digest.
  */
 export async function enterVaultCode(ctx: ServiceContext, token: string, code: string, from: string): Promise<CodeOutcome> {
   const link = await vaultLink(ctx, token);
   if (link.state !== 'live' || !link.item) return { ok: false, state: link.state, triesLeft: 0 };
   const item = link.item;
-  const now = ctx.clock();
   const typed = code.replace(/\s/g, '');
-  if (/^\d{1,16}$/.test(typed) && sameDigest(item.code_digest, codeDigest(ctx, item.id, typed))) {
-    const session = newSessionToken();
-    await ctx.sql.write(async (trx) => {
+  if (!new RegExp(`^\\d{${CODE_DIGITS}}$`).test(typed)) return { ok: false, state: 'live', triesLeft: MAX_WRONG_CODES - item.wrong_codes };
+  const now = ctx.clock();
+  const actor = `vault:${item.address}`;
+  return ctx.sql.write(async (trx): Promise<CodeOutcome> => {
+    const used = await takeCodeTry(trx, item.id, MAX_WRONG_CODES);
+    if (used === null) return { ok: false, state: 'locked', triesLeft: 0 };
+    // Read again under the try: a renewal may have changed the code meanwhile.
+    const current = await vaultItem(trx, item.id);
+    if (current && current.link_digest === item.link_digest && sameDigest(current.code_digest, codeDigest(ctx, item.id, typed))) {
+      const session = newSessionToken();
       await updateVaultItem(trx, item.id, { session_digest: sessionDigest(ctx, item.id, session), session_until: now + VAULT_SESSION_MS, wrong_codes: 0 });
-      await appendAudit(trx, { at: now, actor: `vault:${item.address}`, action: 'vault.code', target: item.id, result: 'ok', detail: { from } });
-    });
-    return { ok: true, session };
-  }
-  const wrong = await ctx.sql.write(async (trx) => {
-    const count = await countWrongCode(trx, item.id, MAX_WRONG_CODES, now);
-    await appendAudit(trx, { at: now, actor: `vault:${item.address}`, action: 'vault.code', target: item.id, result: 'refused', detail: { from, wrongCodes: count } });
-    return count;
+      await appendAudit(trx, { at: now, actor, action: 'vault.code', target: item.id, result: 'ok', detail: { from } });
+      return { ok: true, session };
+    }
+    if (used >= MAX_WRONG_CODES) await updateVaultItem(trx, item.id, { locked_at: now });
+    await appendAudit(trx, { at: now, actor, action: 'vault.code', target: item.id, result: 'refused', detail: { from, wrongCodes: used } });
+    return { ok: false, state: used >= MAX_WRONG_CODES ? 'locked' : 'live', triesLeft: MAX_WRONG_CODES - used };
   });
-  return { ok: false, state: wrong >= MAX_WRONG_CODES ? 'locked' : 'live', triesLeft: Math.max(0, MAX_WRONG_CODES - wrong) };
 }
 
 /** The principal of a live session on this link, or null (no session, another link's, ended). */

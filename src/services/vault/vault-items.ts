@@ -1,3 +1,4 @@
+import { addressKeyOrNull } from '../../core/address.ts';
 import { validIns } from '../../core/ins.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { newId } from '../../store/ids.ts';
@@ -11,6 +12,8 @@ export type Replies = 'none' | 'once' | 'thread';
 export type VaultOptions = {
   /** How each recipient gets the code: by SMS to `phones[address]`, or from the sender by phone. */
   codeBy?: 'sms' | 'phone';
+  /** The method for some addresses whatever `codeBy` says (a patient's mobile given with their INS). */
+  codeByAddress?: Readonly<Record<string, 'sms' | 'phone'>>;
   phones?: Readonly<Record<string, string>>;
   /** Days the link lives (1 to 90); default the operator's. */
   expiresInDays?: number;
@@ -43,10 +46,15 @@ export function vaultItemsFor(
 ): NewVaultItem[] {
   const options = deposit.options ?? {};
   const days = options.expiresInDays ?? ctx.vault.linkDays;
+  // Addresses as the sender typed them, compared as the deposit resolved them.
+  const byKey = <T>(record: Readonly<Record<string, T>> | undefined) => new Map(Object.entries(record ?? {}).map(([address, value]) => [addressKeyOrNull(address), value]));
+  const phones = byKey(options.phones);
+  const methods = byKey(options.codeByAddress);
   return deposit.addresses.map((address) => {
-    const given = options.phones?.[address] ?? options.phones?.[address.toLowerCase()];
+    const key = addressKeyOrNull(address);
+    const given = phones.get(key);
     const phone = given === undefined ? null : phoneNumber(given);
-    const codeBy = options.codeBy ?? (phone ? 'sms' : 'phone');
+    const codeBy = methods.get(key) ?? options.codeBy ?? (phone ? 'sms' : 'phone');
     if (codeBy === 'sms' && !phone) throw new MissiveError('invalid_argument', `a mobile phone number is needed to send the code to ${address} by SMS`);
     const id = newId('vlt');
     const link = newLinkToken();

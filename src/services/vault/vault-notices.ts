@@ -13,19 +13,38 @@ export async function senderLabel(ctx: ServiceContext, mailboxId: string): Promi
 /**
  * Tells a recipient outside the trust space that a message waits: an e-mail with the link, and
  * (when the sender chose it) the code by SMS. Neither carries health data: no subject, no text,
- * no attachment name, only who wrote and until when. A failure is logged without the secrets and
- * left for the sender to see (not notified) and to retry with a new code.
+ * no attachment name, only who wrote and until when. Called after the commit, so it never
+ * throws: a failure is logged without the secrets and left for the sender to see (not notified)
+ * and to retry with a new code.
  */
 export async function sendVaultNotices(ctx: ServiceContext, item: VaultItemRow, secrets: { link: string; code: string }): Promise<boolean> {
+  try {
+    const sender = await senderLabel(ctx, item.sender_mailbox_id);
+    await ctx.notifier.send({ channel: 'email', to: item.address, subject: `Message sécurisé de ${sender.name} / Secure message`, text: noticeText(ctx, item, secrets.link, sender) });
+    if (item.code_by === 'sms') await smsCode(ctx, item, secrets.code, sender.name);
+    await ctx.sql.write((trx) => updateVaultItem(trx, item.id, { notified_at: ctx.clock() }));
+    return true;
+  } catch (error) {
+    ctx.log.error('a vault notification could not be sent', { item: item.id, error: error instanceof Error ? error.message : 'unknown' });
+    return false;
+  }
+}
+
+/** A new code alone, by SMS (the link already went by e-mail). Throws when it cannot be sent: the sender is told. */
+export async function sendVaultCode(ctx: ServiceContext, item: VaultItemRow, code: string): Promise<void> {
   const sender = await senderLabel(ctx, item.sender_mailbox_id);
+  await smsCode(ctx, item, code, sender.name);
+}
+
+function noticeText(ctx: ServiceContext, item: VaultItemRow, link: string, sender: { name: string; structure: string | null }): string {
   const who = sender.structure ? `${sender.name} (${sender.structure})` : sender.name;
-  const url = `${ctx.vault.publicUrl}/coffre/${secrets.link}`;
+  const url = `${ctx.vault.publicUrl}/coffre/${link}`;
   const until = new Date(item.expires_at);
   const dateFr = until.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   const dateEn = until.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   const codeFr = item.code_by === 'sms' ? `le code d’accès que vous recevez par SMS au ${maskedPhone(item.phone)}` : `le code d’accès que ${sender.name} vous communiquera par téléphone`;
   const codeEn = item.code_by === 'sms' ? `the access code sent by text message to ${maskedPhone(item.phone)}` : `the access code ${sender.name} will give you by phone`;
-  const text = [
+  return [
     'Bonjour,',
     '',
     `${who} vous a adressé un message par Missive, messagerie sécurisée de santé.`,
@@ -41,20 +60,10 @@ export async function sendVaultNotices(ctx: ServiceContext, item: VaultItemRow, 
     `To read it, open the link above and enter ${codeEn}. The link is valid until ${dateEn}.`,
     'This e-mail holds no health data; please do not reply to it.',
   ].join('\n');
-  let sent = true;
-  try {
-    await ctx.notifier.send({ channel: 'email', to: item.address, subject: `Message sécurisé de ${sender.name} / Secure message`, text });
-    if (item.code_by === 'sms') await sendCodeBySms(ctx, item, secrets.code, sender.name);
-  } catch (error) {
-    sent = false;
-    ctx.log.error('a vault notification could not be sent', { item: item.id, error: error instanceof Error ? error.message : 'unknown' });
-  }
-  if (sent) await ctx.sql.write((trx) => updateVaultItem(trx, item.id, { notified_at: ctx.clock() }));
-  return sent;
 }
 
 /** The code alone by SMS (the link travels by e-mail: one intercepted channel opens nothing). */
-export async function sendCodeBySms(ctx: ServiceContext, item: VaultItemRow, code: string, senderName: string): Promise<void> {
+async function smsCode(ctx: ServiceContext, item: VaultItemRow, code: string, senderName: string): Promise<void> {
   await ctx.notifier.send({ channel: 'sms', to: item.phone!, subject: 'Code d’accès', text: `Missive : code d’accès au message de ${senderName} : ${code} (access code)` });
 }
 

@@ -3,7 +3,7 @@ import { MissiveError } from '../../core/errors.ts';
 import type { VaultPrincipal } from '../../core/principal.ts';
 import { findMailbox } from '../../store/repositories/accounts.ts';
 import { findMessage } from '../../store/repositories/messages.ts';
-import { takeVaultReply, updateVaultItem, type VaultItemRow } from '../../store/repositories/vault.ts';
+import { giveBackVaultReply, takeVaultReply, type VaultItemRow } from '../../store/repositories/vault.ts';
 import type { ServiceContext } from '../context.ts';
 import { deposit, type DepositResult } from '../deposit/deposit.ts';
 
@@ -30,7 +30,7 @@ export async function replyFromVault(ctx: ServiceContext, principal: VaultPrinci
   if (!original || !mailbox) throw new MissiveError('not_found', 'no such message');
   // Counted before sending: two replies at once cannot both take the last one.
   const allowed = await ctx.sql.write((trx) => takeVaultReply(trx, item.id));
-  if (!allowed) throw new MissiveError('forbidden', 'the reply this message allowed has been sent already');
+  if (!allowed) throw new MissiveError('forbidden', item.replies === 'once' ? 'the reply this message allowed has been sent already' : 'this conversation has reached the number of replies it allows: write to the sender by other means');
   const subject = original.subject ? (/^re\s*:/i.test(original.subject) ? original.subject : `Re: ${original.subject}`) : 'Re:';
   const source = new MailComposer({
     from: item.address,
@@ -48,7 +48,7 @@ export async function replyFromVault(ctx: ServiceContext, principal: VaultPrinci
     return await deposit(ctx, { principal, channel: 'vault', envelope: { from: item.address, to: [mailbox.address] }, source });
   } catch (error) {
     // Not sent: the allowance is given back.
-    await ctx.sql.write((trx) => updateVaultItem(trx, item.id, { replies_sent: item.replies_sent })).catch(() => undefined);
+    await ctx.sql.write((trx) => giveBackVaultReply(trx, item.id)).catch((giveBack: unknown) => ctx.log.error('a vault reply allowance could not be given back', { item: item.id, error: giveBack }));
     throw error;
   } finally {
     source.destroy();

@@ -1,11 +1,14 @@
 import { MissiveError } from '../../core/errors.ts';
 import { describePrincipal, type Principal } from '../../core/principal.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
-import { appendProofEvents } from '../../store/repositories/proofs.ts';
-import { updateVaultItem, vaultItemsOf, type VaultItemRow } from '../../store/repositories/vault.ts';
+import { appendProofEvents, countRecipientEvents } from '../../store/repositories/proofs.ts';
+import { updateVaultItem, vaultItem, vaultItemsOf, type VaultItemRow } from '../../store/repositories/vault.ts';
 import type { ServiceContext } from '../context.ts';
 import { sentMessageFor } from '../tracking.ts';
-import { sendVaultNotices } from './vault-notices.ts';
+import { mayAct } from '../../core/principal.ts';
+import { membership } from '../../store/repositories/accounts.ts';
+import { findMessage } from '../../store/repositories/messages.ts';
+import { sendVaultCode, sendVaultNotices } from './vault-notices.ts';
 import { codeDigest, linkDigest, newAccessCode, newLinkToken } from './vault-secrets.ts';
 
 export type VaultCopyView = {
@@ -41,10 +44,15 @@ function viewOf(ctx: ServiceContext, item: VaultItemRow): VaultCopyView {
   };
 }
 
+/**
+ * A copy the principal may act on: the send right on the mailbox that sent it (a read-only
+ * member sees copies in Suivi but neither withdraws them nor makes codes), wherever the
+ * message is filed now. Anyone else is told it does not exist.
+ */
 async function copyOf(ctx: ServiceContext, principal: Principal, messageId: string, itemId: string): Promise<VaultItemRow> {
-  const message = await sentMessageFor(ctx, principal, messageId);
-  const item = (await vaultItemsOf(ctx.sql.read, message.id)).find((candidate) => candidate.id === itemId);
-  if (!item) throw new MissiveError('not_found', 'no such vault copy of this message');
+  const item = await vaultItem(ctx.sql.read, itemId);
+  const member = item && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, item.sender_mailbox_id) : undefined;
+  if (!item || item.message_id !== messageId || !mayAct(principal, item.sender_mailbox_id, 'send', member)) throw new MissiveError('not_found', 'no such vault copy of this message');
   return item;
 }
 
@@ -61,25 +69,36 @@ export async function revokeVaultCopy(ctx: ServiceContext, principal: Principal,
   return viewOf(ctx, { ...item, revoked_at: item.revoked_at ?? now });
 }
 
+/** Renewals a copy allows per day: each may send an SMS, which costs and can be used to harass. */
+export const RENEWALS_PER_DAY = 5;
+
 /**
- * A new link and a new code for a copy (lost notification, forgotten code, a link killed by five
- * wrong codes): the old link dies, the notification goes again, the code by SMS or, returned
- * here once, for the sender to dictate. A revoked or expired copy stays so.
+ * A new code for a copy (forgotten code, a link blocked by five wrong codes, a code never given
+ * for mail sent from a mail client): by SMS, or returned here once for the sender to dictate.
+ * The link stays, unless its e-mail never left: then a new link goes with a new e-mail. A revoked
+ * or expired copy stays so.
  */
 export async function renewVaultAccess(ctx: ServiceContext, principal: Principal, messageId: string, itemId: string): Promise<{ copy: VaultCopyView; code: string | null }> {
   const item = await copyOf(ctx, principal, messageId, itemId);
   const now = ctx.clock();
   if (item.revoked_at !== null || item.expires_at <= now) throw new MissiveError('conflict', 'this copy is revoked or expired: send the message again');
-  const message = await sentMessageFor(ctx, principal, messageId);
-  const link = newLinkToken();
+  const message = await findMessage(ctx.sql.read, item.message_id);
+  if (!message) throw new MissiveError('not_found', 'no such vault copy of this message');
   const code = newAccessCode();
-  const renewed: VaultItemRow = { ...item, link_digest: linkDigest(ctx, link), code_digest: codeDigest(ctx, item.id, code), wrong_codes: 0, locked_at: null, session_digest: null, session_until: null, notified_at: null };
+  const link = item.notified_at === null ? newLinkToken() : null;
+  const renewed: VaultItemRow = { ...item, ...(link ? { link_digest: linkDigest(ctx, link), notified_at: null } : {}), code_digest: codeDigest(ctx, item.id, code), wrong_codes: 0, locked_at: null, session_digest: null, session_until: null };
+  const actor = describePrincipal(principal);
   await ctx.sql.write(async (trx) => {
+    // The code issued with the message counts among them on its first day.
+    const today = await countRecipientEvents(trx, item.message_id, 'vault_code_issued', item.address, now - 86_400_000);
+    if (today > RENEWALS_PER_DAY) throw new MissiveError('rate_limited', `at most ${RENEWALS_PER_DAY} new codes a day for one recipient`);
     const { link_digest, code_digest, wrong_codes, locked_at, session_digest, session_until, notified_at } = renewed;
     await updateVaultItem(trx, item.id, { link_digest, code_digest, wrong_codes, locked_at, session_digest, session_until, notified_at });
-    await appendProofEvents(trx, [{ type: 'vault_code_issued', messageId: message.id, messageIdHeader: message.message_id_header, contentDigest: message.content_digest, actor: describePrincipal(principal), recipient: item.address, channel: 'web', at: now }]);
-    await appendAudit(trx, { at: now, actor: describePrincipal(principal), action: 'vault.renew', target: item.id, result: 'ok', detail: { message: messageId } });
+    await appendProofEvents(trx, [{ type: 'vault_code_issued', messageId: message.id, messageIdHeader: message.message_id_header, contentDigest: message.content_digest, actor, recipient: item.address, channel: 'web', at: now }]);
+    await appendAudit(trx, { at: now, actor, action: 'vault.renew', target: item.id, result: 'ok', detail: { message: messageId, newLink: link !== null } });
   });
-  const notified = await sendVaultNotices(ctx, renewed, { link, code });
-  return { copy: viewOf(ctx, { ...renewed, notified_at: notified ? ctx.clock() : null }), code: item.code_by === 'phone' ? code : null };
+  let notified = renewed.notified_at !== null;
+  if (link) notified = await sendVaultNotices(ctx, renewed, { link, code });
+  else if (item.code_by === 'sms') await sendVaultCode(ctx, renewed, code);
+  return { copy: viewOf(ctx, { ...renewed, notified_at: notified ? (renewed.notified_at ?? ctx.clock()) : null }), code: item.code_by === 'phone' ? code : null };
 }

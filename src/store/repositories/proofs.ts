@@ -1,4 +1,4 @@
-import type { ProofEvent } from '../../core/proof-event.ts';
+import type { ProofEvent, ProofEventType } from '../../core/proof-event.ts';
 import { newId } from '../ids.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { ProofEventTable } from '../schema.ts';
@@ -33,4 +33,17 @@ export async function proofEventsOf(q: Queryable, messageId: string): Promise<St
 export async function recipientsWithEvent(q: Queryable, messageId: string, type: ProofEvent['type']): Promise<string[]> {
   const rows = await q.selectFrom('proof_event').select('recipient').where('message_id', '=', messageId).where('type', '=', type).execute();
   return rows.map((row) => row.recipient).filter((recipient): recipient is string => recipient !== null);
+}
+
+/** How many events of a type a message's recipient has had since a time (a per-recipient allowance). */
+export async function countRecipientEvents(q: Queryable, messageId: string, type: ProofEventType, recipient: string, since: number): Promise<number> {
+  const row = await q
+    .selectFrom('proof_event')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('message_id', '=', messageId)
+    .where('type', '=', type)
+    .where('recipient', '=', recipient)
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

@@ -21,13 +21,21 @@ export async function updateVaultItem(q: Queryable, id: string, changes: Updatea
 }
 
 /**
- * One more wrong code, counted in the database so that parallel guesses cannot overtake the
- * limit; the row is locked when it reaches it. Returns the count after this one.
+ * Takes one try at the code before it is compared, so that guesses sent in parallel cannot
+ * outnumber the limit: none is left on a locked, revoked or exhausted copy. Returns the tries
+ * used with this one, or null when none was left.
  */
-export async function countWrongCode(q: Queryable, id: string, limit: number, at: number): Promise<number> {
-  await q.updateTable('vault_item').set((eb) => ({ wrong_codes: eb('wrong_codes', '+', 1) })).where('id', '=', id).execute();
+export async function takeCodeTry(q: Queryable, id: string, limit: number): Promise<number | null> {
+  const result = await q
+    .updateTable('vault_item')
+    .set((eb) => ({ wrong_codes: eb('wrong_codes', '+', 1) }))
+    .where('id', '=', id)
+    .where('locked_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('wrong_codes', '<', limit)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return null;
   const row = await q.selectFrom('vault_item').select('wrong_codes').where('id', '=', id).executeTakeFirstOrThrow();
-  if (row.wrong_codes >= limit) await q.updateTable('vault_item').set({ locked_at: at }).where('id', '=', id).where('locked_at', 'is', null).execute();
   return row.wrong_codes;
 }
 
@@ -37,13 +45,21 @@ export async function markVaultOpened(q: Queryable, id: string, at: number): Pro
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Replies a thread allows in all: a conversation, not a channel for anything at all. */
+export const MAX_THREAD_REPLIES = 50;
+
 /** Takes one reply from the allowance (`once`: one in all); false when none is left. */
 export async function takeVaultReply(q: Queryable, id: string): Promise<boolean> {
   const result = await q
     .updateTable('vault_item')
     .set((eb) => ({ replies_sent: eb('replies_sent', '+', 1) }))
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('replies', '=', 'thread'), eb.and([eb('replies', '=', 'once'), eb('replies_sent', '=', 0)])]))
+    .where((eb) => eb.or([eb.and([eb('replies', '=', 'thread'), eb('replies_sent', '<', MAX_THREAD_REPLIES)]), eb.and([eb('replies', '=', 'once'), eb('replies_sent', '=', 0)])]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives back a reply taken for one that could not be sent. */
+export async function giveBackVaultReply(q: Queryable, id: string): Promise<void> {
+  await q.updateTable('vault_item').set((eb) => ({ replies_sent: eb('replies_sent', '-', 1) })).where('id', '=', id).where('replies_sent', '>', 0).execute();
 }

@@ -9,8 +9,8 @@ import { useToaster } from './Toaster.tsx';
 
 /**
  * Suivi, for recipients outside the trust space: each vault copy's state (waiting, opened when,
- * expired, withdrawn, blocked), and the sender's two actions: withdraw it, or give a new link
- * and code (the code shown here when it is for the sender to dictate).
+ * expired, withdrawn, blocked), and the sender's two actions: withdraw it, or make a new code
+ * (shown here when it is for the sender to dictate; a new link too if the first never left).
  */
 export function VaultCopies({ messageId }: { messageId: string }) {
   const i18n = useI18n();

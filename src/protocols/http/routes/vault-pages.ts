@@ -8,6 +8,7 @@ import { readMessageBody } from '../../../services/message-body.ts';
 import { endVaultSession, enterVaultCode, vaultLink, vaultSession, VAULT_SESSION_MS, type LinkState } from '../../../services/vault/vault-access.ts';
 import { MAX_REPLY_ATTACHMENTS, replyFromVault } from '../../../services/vault/vault-reply.ts';
 import { attachmentDisposition } from '../content-disposition.ts';
+import { STATUS_OF } from '../errors.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../csrf.ts';
 import { codePage, messagePage, statePage, VAULT_CSS, VAULT_ICON, type PageContext } from '../vault/vault-html.ts';
 import { TEXTS, type Lang } from '../vault/vault-texts.ts';
@@ -29,7 +30,23 @@ type TokenParams = { Params: { token: string }; Querystring: { lang?: string; en
 export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolean }): FastifyPluginAsync {
   return async (app) => {
     await app.register(formbody, { bodyLimit: 4096 });
-    await app.register(multipart, { limits: { fileSize: ctx.limits.maxAttachmentBytes, files: MAX_REPLY_ATTACHMENTS, fields: 4, fieldSize: 200_000, parts: MAX_REPLY_ATTACHMENTS + 4 } });
+    // The text is at most 100,000 characters, up to 4 bytes each in UTF-8.
+    await app.register(multipart, { limits: { fileSize: ctx.limits.maxAttachmentBytes, files: MAX_REPLY_ATTACHMENTS, fields: 4, fieldSize: 400_000, parts: MAX_REPLY_ATTACHMENTS + 4 } });
+    // Refusals on these pages are pages: too many tries (429) included.
+    app.setErrorHandler((error, request, reply) => {
+      const lang: Lang = /[?&]lang=en\b/.test(request.url) || (!/[?&]lang=fr\b/.test(request.url) && /^en\b/i.test(request.headers['accept-language'] ?? '')) ? 'en' : 'fr';
+      const page: PageContext = { lang, base: request.url.split('?')[0]!.replace(/\/(code|reponse|sortie|pieces\/.*)$/, ''), sender: null };
+      const t = TEXTS[lang];
+      if (isMissiveError(error)) {
+        const status = STATUS_OF[error.code];
+        if (error.code === 'rate_limited') reply.header('retry-after', Math.ceil(Number(error.details?.retryAfterMs ?? 600_000) / 1000));
+        return html(reply, status, statePage(page, status === 404 ? t.unknown : status === 429 ? t.tooMany : t.failed));
+      }
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500) return html(reply, status, statePage(page, t.failed));
+      ctx.log.error('vault page failed', { error, path: request.routeOptions.url ?? 'unknown' });
+      return html(reply, 500, statePage(page, t.failed));
+    });
     app.addHook('onSend', async (_request, reply, payload) => {
       reply.header('content-security-policy', VAULT_CSP);
       return payload;
@@ -64,7 +81,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
 
     app.get<{ Params: { token: string; part: string }; Querystring: { lang?: string } }>('/:token/pieces/:part', { schema: { hide: true } }, async (request, reply) => {
       const session = await vaultSession(ctx, request.params.token, request.cookies[COOKIE]);
-      if (!session || !/^\d{1,4}(\.\d{1,4}){0,10}$/.test(request.params.part)) return reply.redirect(`/coffre/${request.params.token}`, 303);
+      if (!session || !/^\d{1,4}(\.\d{1,4}){0,10}$/.test(request.params.part)) return reply.redirect(`/coffre/${encodeURIComponent(request.params.token)}`, 303);
       const download = await downloadAttachment(ctx, { principal: session.principal, messageId: session.item.message_id, part: request.params.part });
       return reply
         .header('content-type', 'application/octet-stream')
@@ -81,13 +98,18 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
       let csrf = '';
       const files: { filename: string; contentType: string; content: Buffer }[] = [];
       let tooLarge = false;
+      let tooLong = false;
       try {
         for await (const part of request.parts()) {
           if (part.type === 'file') {
             const content = await part.toBuffer();
             if (part.file.truncated) tooLarge = true;
             else if (content.length > 0) files.push({ filename: part.filename || 'piece-jointe', contentType: part.mimetype || 'application/octet-stream', content });
-          } else if (part.fieldname === 'texte') text = String(part.value);
+          } else if (part.fieldname === 'texte') {
+            // A text cut by the field limit is refused, never sent cut.
+            if (part.valueTruncated) tooLong = true;
+            text = String(part.value);
+          }
           else if (part.fieldname === 'jeton') csrf = String(part.value);
         }
       } catch {
@@ -95,7 +117,9 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
       }
       const sessionCookie = request.cookies[COOKIE]!;
       if (!csrfTokenMatches(ctx, sessionCookie, csrf)) return html(reply, 403, statePage(context.page, TEXTS[context.page.lang].sessionEnded));
-      if (tooLarge) return showMessage(ctx, reply, context.page, session, { sentTo: null, error: `${Math.round(ctx.limits.maxAttachmentBytes / 1048576)} Mo max.` }, 413);
+      const t = TEXTS[context.page.lang];
+      if (tooLong) return showMessage(ctx, reply, context.page, session, { sentTo: null, error: t.replyTooLong }, 413);
+      if (tooLarge) return showMessage(ctx, reply, context.page, session, { sentTo: null, error: t.filesTooLarge(MAX_REPLY_ATTACHMENTS, Math.round(ctx.limits.maxAttachmentBytes / 1048576)) }, 413);
       try {
         await replyFromVault(ctx, session.principal, session.item, { text, attachments: files });
       } catch (error) {
