@@ -12,6 +12,7 @@ import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
 import { keepProofLog } from './services/proofs/proof-log-keeper.ts';
 import { runRetention, sweepOrphanBlobs } from './services/retention.ts';
 import { refreshTrustedDomains } from './services/trust/whitelist-import.ts';
+import { retryVaultNotices } from './services/vault/vault-notices.ts';
 
 /** `npm start`: every listener on the configured storage; the demo operator on a first development start. */
 async function main(): Promise<void> {
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
   // A whitelist imported by the command line reaches this process within a minute.
   const trust = setInterval(() => refreshTrustedDomains(ctx).catch((error: unknown) => log.error('trusted domains refresh failed', { error })), 60_000);
   trust.unref();
+  // Vault notifications that did not leave (relay down, a stop after the commit) go again.
+  const vaultNotices = setInterval(() => retryVaultNotices(ctx).catch((error: unknown) => log.error('vault notifications retry failed', { error })), 5 * 60_000);
+  vaultNotices.unref();
 
   printWelcome(config, http.url, smtp, config.demoSeed ? await readCredentials(credentialsFile) : null);
 
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     log.info('stopping', { signal });
     clearTimeout(retention);
     clearInterval(trust);
+    clearInterval(vaultNotices);
     http.app
       .close()
       .then(() => smtp.close())

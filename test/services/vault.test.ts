@@ -10,6 +10,7 @@ import { DOMAIN, expectCode, rawMessage, seedSmallOperator, send } from '../supp
 import { sendComposed } from '../../src/services/compose.ts';
 import { deposit } from '../../src/services/deposit/deposit.ts';
 import { grantMember } from '../../src/services/accounts.ts';
+import { retryVaultNotices } from '../../src/services/vault/vault-notices.ts';
 
 const OUTSIDE = 'assistante.sociale@mairie-lisieux.example';
 const at = (local: string) => `${local}@${DOMAIN}`;
@@ -206,4 +207,25 @@ engineTest('vault: a patient\'s mobile sends their code by SMS while another out
     vault: { codeBy: 'sms', phones: { 'Marie@Example.org': '07 11 22 33 44' } },
   });
   assert.equal(withPhone.vault[0]!.code, null);
+});
+
+engineTest('vault: a notification that did not leave goes again later with a new link; a code shown to the sender stays, one for SMS is made anew', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  const down = { ...rt.ctx, notifier: { send: async () => { throw new Error('relay down'); } } };
+  const emartin = { kind: 'user' as const, userId: 'emartin' };
+  const dictated = await sendComposed(down, emartin, { from: at('emartin'), to: [OUTSIDE], cc: [], subject: 'Un', text: 'Un.' });
+  const bySms = await deposit(down, { principal: emartin, channel: 'web', envelope: { from: at('emartin'), to: ['p@example.org'] }, source: [rawMessage({ from: at('emartin'), to: ['p@example.org'] })], vault: { phones: { 'p@example.org': '0611111111' } } });
+  assert.deepEqual([dictated.vault[0]!.notified, bySms.vault[0]!.notified], [false, false]);
+  assert.deepEqual(await recentOutbox(rt.ctx.sql.read, 10), []);
+
+  // Too recent: left for the next run.
+  assert.equal(await retryVaultNotices(rt.ctx), 0);
+  rt.clock.now += 2 * 60_000;
+  assert.equal(await retryVaultNotices(rt.ctx), 2);
+  assert.equal(await retryVaultNotices(rt.ctx), 0, 'sent once');
+  const first = await linkAndCode(rt);
+  assert.ok((await enterVaultCode(rt.ctx, first.link, dictated.vault[0]!.code!, '127.0.0.1')).ok, 'the code the sender was shown opens the new link');
+  const second = await linkAndCode(rt, 'p@example.org');
+  assert.ok((await enterVaultCode(rt.ctx, second.link, second.code!, '127.0.0.1')).ok, 'a new code went by SMS');
+  assert.deepEqual((await vaultCopies(rt.ctx, emartin, dictated.messageId)).map((copy) => copy.notifiedAt !== null), [true]);
 });

@@ -1,5 +1,6 @@
 import { findMailbox } from '../../store/repositories/accounts.ts';
-import { updateVaultItem } from '../../store/repositories/vault.ts';
+import { replaceVaultLink, updateVaultItem, vaultItemsToNotify } from '../../store/repositories/vault.ts';
+import { codeDigest, linkDigest, newAccessCode, newLinkToken } from './vault-secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import type { VaultItemRow } from '../../store/repositories/vault.ts';
 
@@ -28,6 +29,25 @@ export async function sendVaultNotices(ctx: ServiceContext, item: VaultItemRow, 
     ctx.log.error('a vault notification could not be sent', { item: item.id, error: error instanceof Error ? error.message : 'unknown' });
     return false;
   }
+}
+
+/**
+ * Copies whose notification never left (the relay was down, the process stopped between the
+ * commit and the sending) get it now, with a new link: the first one was never seen. A code the
+ * sender was shown stays; a code that was to go by SMS is made anew and sent. Several nodes may
+ * run this: the link is replaced only where it had not been already. Returns how many were sent.
+ */
+export async function retryVaultNotices(ctx: ServiceContext, options: { olderThanMs?: number; limit?: number } = {}): Promise<number> {
+  const now = ctx.clock();
+  let sent = 0;
+  for (const item of await vaultItemsToNotify(ctx.sql.read, now - (options.olderThanMs ?? 60_000), now, options.limit ?? 50)) {
+    const link = newLinkToken();
+    const code = item.code_by === 'sms' ? newAccessCode() : null;
+    const renewed = { ...item, link_digest: linkDigest(ctx, link), ...(code ? { code_digest: codeDigest(ctx, item.id, code) } : {}) };
+    const mine = await ctx.sql.write((trx) => replaceVaultLink(trx, item, renewed.link_digest, code ? renewed.code_digest : null));
+    if (mine && (await sendVaultNotices(ctx, renewed, { link, code: code ?? '' }))) sent++;
+  }
+  return sent;
 }
 
 /** A new code alone, by SMS (the link already went by e-mail). Throws when it cannot be sent: the sender is told. */

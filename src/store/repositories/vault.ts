@@ -63,3 +63,30 @@ export async function takeVaultReply(q: Queryable, id: string): Promise<boolean>
 export async function giveBackVaultReply(q: Queryable, id: string): Promise<void> {
   await q.updateTable('vault_item').set((eb) => ({ replies_sent: eb('replies_sent', '-', 1) })).where('id', '=', id).where('replies_sent', '>', 0).execute();
 }
+
+/** Live copies whose notification never left, filed before `before`: to be sent again. */
+export async function vaultItemsToNotify(q: Queryable, before: number, now: number, limit: number): Promise<VaultItemRow[]> {
+  return q
+    .selectFrom('vault_item')
+    .selectAll()
+    .where('notified_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('locked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('created_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Replaces a copy's link (and code) if no one else did since it was read: true when this call did. */
+export async function replaceVaultLink(q: Queryable, item: VaultItemRow, linkDigest: string, codeDigest: string | null): Promise<boolean> {
+  const result = await q
+    .updateTable('vault_item')
+    .set({ link_digest: linkDigest, code_digest: codeDigest ?? item.code_digest })
+    .where('id', '=', item.id)
+    .where('link_digest', '=', item.link_digest)
+    .where('notified_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
