@@ -49,8 +49,10 @@ for (const engine of engines()) {
     assert.match(stored!, /voici la lettre de liaison/);
     // Postfix says it verified our client certificate and used TLS 1.2 with an MSSanté suite.
     assert.match(postfix.log(), /Trusted TLS connection established from localhost\[127\.0\.0\.1\]: TLSv1\.2 with cipher ECDHE-RSA-AES(128|256)-GCM-SHA(256|384)/);
-    const state = await rt.ctx.sql.read.selectFrom('recipient').select('state').where('message_id', '=', sent.messageId).executeTakeFirstOrThrow();
-    assert.equal(state.state, 'delivered');
+    // Postfix may file the message before Missive has committed what its 250 means: wait for that too.
+    const stateOf = async () => (await rt.ctx.sql.read.selectFrom('recipient').select('state').where('message_id', '=', sent.messageId).executeTakeFirstOrThrow()).state;
+    await eventually('Missive records the delivery', async () => (await stateOf()) !== 'queued');
+    assert.equal(await stateOf(), 'delivered');
     const delivered = await rt.ctx.sql.read.selectFrom('proof_event').select('actor').where('message_id', '=', sent.messageId).where('type', '=', 'delivered').executeTakeFirstOrThrow();
     assert.equal(delivered.actor, `operator:${PEER}`);
 
