@@ -1,6 +1,7 @@
 import { MissiveError } from '../../../core/errors.ts';
 import { deposit } from '../../../services/deposit/deposit.ts';
 import { findImapFolder } from '../../../services/imap/imap-folders.ts';
+import { parseDateTime } from '../codec/dates.ts';
 import { ImapParseError } from '../codec/values.ts';
 import { reportChanges } from '../refresh.ts';
 import type { CommandHandler } from '../session.ts';
@@ -56,17 +57,3 @@ export const APPEND: CommandHandler = {
     }
   },
 };
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** `"22-Nov-2026 10:00:00 +0100"` (date-time, RFC 3501 §9) as epoch milliseconds; BAD otherwise. */
-function parseDateTime(text: string, tag: string): number {
-  const match = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
-  const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
-  if (!match || month < 0) throw new ImapParseError('a date-time is "dd-Mon-yyyy hh:mm:ss +zzzz"', tag);
-  const [day, year, hours, minutes, seconds] = [match[1], match[3], match[4], match[5], match[6]].map(Number) as [number, number, number, number, number];
-  const offset = (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9])) * 60_000;
-  const epoch = Date.UTC(year, month, day, hours, minutes, seconds) - offset;
-  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day || hours > 23 || minutes > 59 || seconds > 60) throw new ImapParseError('no such date', tag);
-  return epoch;
-}

@@ -3,6 +3,7 @@ import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
 import { openMessagesIn, type OpenedContent } from '../../../services/open.ts';
 import { binaryOf, filterHeader, sectionText, sliceOf } from '../body-section.ts';
+import { formatDateTime } from '../codec/dates.ts';
 import { untaggedPieces, type ResponseValue } from '../codec/response-writer.ts';
 import { ImapParseError, type ImapAtom, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { bodyStructure } from '../body-structure.ts';
@@ -19,7 +20,6 @@ const MACROS: Record<string, string[]> = {
   FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
 const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'MODSEQ', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 type Item = { name: string; section?: readonly ImapValue[]; partial?: readonly [number, number]; peek: boolean };
 
@@ -147,7 +147,7 @@ function produce(row: Row, item: Item, opened: OpenedContent | undefined): Respo
     case 'FLAGS':
       return [{ atom: 'FLAGS' }, row.flags.map((flag) => ({ atom: flag }))];
     case 'INTERNALDATE':
-      return [{ atom: 'INTERNALDATE' }, internalDate(row.internalDate)];
+      return [{ atom: 'INTERNALDATE' }, formatDateTime(row.internalDate)];
     case 'RFC822.SIZE':
       return [{ atom: 'RFC822.SIZE' }, row.size];
     case 'MODSEQ':
@@ -245,11 +245,4 @@ function changedSinceOf(command: ImapCommand): { changedSince: number | null; va
 
 function atomOf(value: string): ImapAtom {
   return { type: 'atom', value };
-}
-
-/** `"22-Nov-2026 10:00:00 +0000"` (RFC 3501 date-time), in UTC. */
-function internalDate(epoch: number): string {
-  const d = new Date(epoch);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }

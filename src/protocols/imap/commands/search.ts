@@ -2,6 +2,7 @@ import { foldForSearch } from '../../../core/search-text.ts';
 import { searchableText } from '../../../services/message-body.ts';
 import { PREVIEW_CHARS } from '../../../services/deposit/message-index.ts';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
+import { monthIndex } from '../codec/dates.ts';
 import { ImapParseError, type ImapCommand, type ImapValue } from '../codec/values.ts';
 import { formatSet, parseSequenceSet, selectFromSet } from '../sequence-set.ts';
 import type { ResponseValue } from '../codec/response-writer.ts';
@@ -17,7 +18,6 @@ const FLAG_KEYS: Record<string, [string, boolean]> = {
   FLAGGED: ['\\Flagged', true], UNFLAGGED: ['\\Flagged', false],
   SEEN: ['\\Seen', true], UNSEEN: ['\\Seen', false], NEW: ['\\Seen', false],
 };
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY = 86_400_000;
 
 /**
@@ -251,7 +251,7 @@ function stringArg(reader: Reader, command: ImapCommand): string {
 function dateArg(reader: Reader, command: ImapCommand): number {
   const raw = stringArg(reader, command);
   const match = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(raw);
-  const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
+  const month = match ? monthIndex(match[2]!) : -1;
   if (!match || month < 0) throw new ImapParseError(`not a date: ${raw.slice(0, 20)} (like 1-Feb-2026)`, command.tag);
   return Date.UTC(Number(match[3]), month, Number(match[1]));
 }
