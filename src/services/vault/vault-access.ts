@@ -26,6 +26,11 @@ export async function vaultLink(ctx: ServiceContext, token: string): Promise<Vau
   return { state, item, sender: state === 'live' ? await senderLabel(ctx, item.sender_mailbox_id) : null };
 }
 
+/** A page that has looked its link up already passes it on rather than its token: one lookup per request. */
+async function resolved(ctx: ServiceContext, token: string | VaultLink): Promise<VaultLink> {
+  return typeof token === 'string' ? vaultLink(ctx, token) : token;
+}
+
 async function stateOf(ctx: ServiceContext, item: VaultItemRow): Promise<LinkState> {
   if (item.revoked_at !== null) return 'revoked';
   if (item.locked_at !== null) return 'locked';
@@ -43,8 +48,8 @@ export type CodeOutcome = { ok: true; session: string } | { ok: false; state: Li
  * cannot outnumber the five a link allows; the fifth wrong one locks it (the sender can issue a
  * new code, which revives it). The right one opens a session of 30 minutes, kept as a digest.
  */
-export async function enterVaultCode(ctx: ServiceContext, token: string, code: string, from: string): Promise<CodeOutcome> {
-  const link = await vaultLink(ctx, token);
+export async function enterVaultCode(ctx: ServiceContext, token: string | VaultLink, code: string, from: string): Promise<CodeOutcome> {
+  const link = await resolved(ctx, token);
   if (link.state !== 'live' || !link.item) return { ok: false, state: link.state, triesLeft: 0 };
   const item = link.item;
   const typed = code.replace(/\s/g, '');
@@ -69,9 +74,9 @@ export async function enterVaultCode(ctx: ServiceContext, token: string, code: s
 }
 
 /** The principal of a live session on this link, or null (no session, another link's, ended). */
-export async function vaultSession(ctx: ServiceContext, token: string, session: string | undefined): Promise<{ item: VaultItemRow; principal: VaultPrincipal } | null> {
+export async function vaultSession(ctx: ServiceContext, token: string | VaultLink, session: string | undefined): Promise<{ item: VaultItemRow; principal: VaultPrincipal } | null> {
   if (!session || !/^[A-Za-z0-9_-]{43}$/.test(session)) return null;
-  const link = await vaultLink(ctx, token);
+  const link = await resolved(ctx, token);
   const item = link.item;
   if (link.state !== 'live' || !item || item.session_until === null || item.session_until <= ctx.clock()) return null;
   if (!sameDigest(item.session_digest, sessionDigest(ctx, item.id, session))) return null;

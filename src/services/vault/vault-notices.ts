@@ -1,4 +1,4 @@
-import { findMailbox } from '../../store/repositories/accounts.ts';
+import { findMailbox, findStructure } from '../../store/repositories/accounts.ts';
 import { replaceVaultLink, updateVaultItem, vaultItemsToNotify } from '../../store/repositories/vault.ts';
 import { codeDigest, linkDigest, newAccessCode, newLinkToken } from './vault-secrets.ts';
 import type { ServiceContext } from '../context.ts';
@@ -7,7 +7,7 @@ import type { VaultItemRow } from '../../store/repositories/vault.ts';
 /** The sender as a notification names them: "Dr Éloïse Martin (Centre hospitalier de Lisieux)". */
 export async function senderLabel(ctx: ServiceContext, mailboxId: string): Promise<{ name: string; structure: string | null }> {
   const mailbox = await findMailbox(ctx.sql.read, mailboxId);
-  const structure = mailbox?.structure_id ? await ctx.sql.read.selectFrom('structure').select('name').where('id', '=', mailbox.structure_id).executeTakeFirst() : undefined;
+  const structure = mailbox?.structure_id ? await findStructure(ctx.sql.read, mailbox.structure_id) : undefined;
   return { name: mailbox?.display_name || mailbox?.address || 'Missive', structure: structure?.name ?? null };
 }
 

@@ -29,6 +29,10 @@ export async function listStructures(q: Queryable): Promise<StructureTable[]> {
   return q.selectFrom('structure').selectAll().orderBy('name').execute();
 }
 
+export async function findStructure(q: Queryable, id: string): Promise<StructureTable | undefined> {
+  return q.selectFrom('structure').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function insertUser(q: Queryable, user: Insertable<UserAccountTable>): Promise<void> {
   await q.insertInto('user_account').values(user).execute();
 }

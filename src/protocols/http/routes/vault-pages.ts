@@ -58,7 +58,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
     app.get<TokenParams>('/:token', { schema: { hide: true } }, async (request, reply) => {
       const context = await contextOf(ctx, request);
       if (context.state !== 'live' || !context.item) return html(reply, stateStatus(context.state), statePage(context.page, stateText(context.page.lang, context.state)));
-      const session = await vaultSession(ctx, request.params.token, request.cookies[COOKIE]);
+      const session = await vaultSession(ctx, context.link, request.cookies[COOKIE]);
       if (!session) return html(reply, 200, codePage(context.page, { codeBy: context.item.code_by, expiresAt: context.item.expires_at, error: null }));
       return showMessage(ctx, reply, context.page, session, { sentTo: request.query.envoye ? context.page.sender?.name ?? '' : null, error: null });
     });
@@ -69,7 +69,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
       async (request, reply) => {
         const context = await contextOf(ctx, request);
         const code = typeof request.body?.code === 'string' ? request.body.code.slice(0, 32) : '';
-        const outcome = await enterVaultCode(ctx, request.params.token, code, request.ip);
+        const outcome = await enterVaultCode(ctx, context.link, code, request.ip);
         if (outcome.ok) {
           reply.setCookie(COOKIE, outcome.session, { path: context.page.base, httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: VAULT_SESSION_MS / 1000 });
           return reply.redirect(`${context.page.base}?lang=${context.page.lang}`, 303);
@@ -92,7 +92,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
 
     app.post<TokenParams>('/:token/reponse', { schema: { hide: true } }, async (request, reply) => {
       const context = await contextOf(ctx, request);
-      const session = await vaultSession(ctx, request.params.token, request.cookies[COOKIE]);
+      const session = await vaultSession(ctx, context.link, request.cookies[COOKIE]);
       if (!session) return html(reply, 401, statePage(context.page, context.state === 'live' ? TEXTS[context.page.lang].sessionEnded : stateText(context.page.lang, context.state)));
       let text = '';
       let csrf = '';
@@ -131,7 +131,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
 
     app.post<TokenParams & { Body: { jeton?: string } }>('/:token/sortie', { schema: { hide: true } }, async (request, reply) => {
       const context = await contextOf(ctx, request);
-      const session = await vaultSession(ctx, request.params.token, request.cookies[COOKIE]);
+      const session = await vaultSession(ctx, context.link, request.cookies[COOKIE]);
       if (session && csrfTokenMatches(ctx, request.cookies[COOKIE]!, request.body?.jeton)) await endVaultSession(ctx, session.item.id);
       reply.clearCookie(COOKIE, { path: context.page.base });
       return html(reply, 200, statePage(context.page, TEXTS[context.page.lang].left));
@@ -142,7 +142,7 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
 async function contextOf(ctx: ServiceContext, request: FastifyRequest<TokenParams>) {
   const link = await vaultLink(ctx, request.params.token);
   const page: PageContext = { lang: langOf(request), base: `/coffre/${encodeURIComponent(request.params.token)}`, sender: link.sender };
-  return { state: link.state, item: link.item, page };
+  return { link, state: link.state, item: link.item, page };
 }
 
 async function showMessage(
