@@ -77,20 +77,24 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
 }
 
 function openedMessage(message: MessageRow, content: Readable): OpenedMessage {
-  let index: MessageIndex | null = null;
+  const index = lazyIndex(message);
   return {
     messageId: message.id,
     messageIdHeader: message.message_id_header,
     sender: message.sender,
     size: message.size,
     receivedAt: message.received_at,
-    // Parsed when asked for: a whole-message read (IMAP BODY[], raw download) never needs it.
     get index() {
-      index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex;
-      return index;
+      return index();
     },
     content,
   };
+}
+
+/** The stored index, parsed when first asked for: a whole-message read (IMAP BODY[], raw download) never needs it. */
+function lazyIndex(message: MessageRow): () => MessageIndex {
+  let index: MessageIndex | null = null;
+  return () => (index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex);
 }
 
 export type OpenedContent = {
@@ -125,12 +129,11 @@ export async function openMessagesIn(
     else if (message.storage === 'blob') content = await collected(openDecrypted(ctx.blobs, message.blob_key, dataKey));
     else throw new Error(`the content of message ${message.id} is missing`);
     if (!request.peek) await recordOpening(ctx, actor, { ...request, messageId: message.id }, message, [request.mailboxId]);
-    let index: MessageIndex | null = null;
+    const index = lazyIndex(message);
     opened.set(message.id, {
       messageId: message.id,
       get index() {
-        index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex;
-        return index;
+        return index();
       },
       content,
     });
