@@ -34,9 +34,9 @@ export function vaultPages(ctx: ServiceContext, options: { secureCookies: boolea
     await app.register(multipart, { limits: { fileSize: ctx.limits.maxAttachmentBytes, files: MAX_REPLY_ATTACHMENTS, fields: 4, fieldSize: 400_000, parts: MAX_REPLY_ATTACHMENTS + 4 } });
     // Refusals on these pages are pages: too many tries (429) included.
     app.setErrorHandler((error, request, reply) => {
-      const lang: Lang = /[?&]lang=en\b/.test(request.url) || (!/[?&]lang=fr\b/.test(request.url) && /^en\b/i.test(request.headers['accept-language'] ?? '')) ? 'en' : 'fr';
-      const page: PageContext = { lang, base: request.url.split('?')[0]!.replace(/\/(code|reponse|sortie|pieces\/.*)$/, ''), sender: null };
-      const t = TEXTS[lang];
+      const tokenRequest = request as FastifyRequest<TokenParams>;
+      const page: PageContext = { lang: langOf(tokenRequest), base: `/coffre/${encodeURIComponent(tokenRequest.params.token ?? '')}`, sender: null };
+      const t = TEXTS[page.lang];
       if (isMissiveError(error)) {
         const status = STATUS_OF[error.code];
         if (error.code === 'rate_limited') reply.header('retry-after', Math.ceil(Number(error.details?.retryAfterMs ?? 600_000) / 1000));
@@ -170,7 +170,7 @@ function html(reply: FastifyReply, status: number, body: string): FastifyReply {
 }
 
 function langOf(request: FastifyRequest<TokenParams>): Lang {
-  const asked = request.query.lang;
+  const asked = request.query?.lang;
   if (asked === 'en' || asked === 'fr') return asked;
   return /^en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'fr';
 }
