@@ -23,7 +23,7 @@ type Target = { port: number; user: string; password: string; pid: () => number;
  * IMAP for one mailbox of 10,000 messages of ~20 KB, in the same run for Missive (a server process
  * of its own, SQLite) and Dovecot from Debian (Maildir, as installed and tuned), all on loopback
  * with plain LOGIN, one Python client for all: envelopes per second (UID FETCH 1:* FLAGS
- * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command), sessions per second
+ * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command, best of three), sessions per second
  * (20 clients: login, select, fetch the last 50 envelopes, logout) and the proportional set size
  * per idle connection (the growth from 1,000 to 2,000 connections in IDLE).
  */

@@ -14,6 +14,7 @@ import { FsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import { loadOrCreateSigningKey, parseSigningKey } from '../store/crypto/signing-key-file.ts';
 import { refreshTrustedDomains } from '../services/trust/whitelist-import.ts';
+import { inThreadContentReader, threadedContentReader } from '../store/content-reader.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 import { postgresChannel } from '../store/postgres-channel.ts';
@@ -31,7 +32,9 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
   const { kek, generated } = await loadKek(config);
   const { key: proofKey, generated: proofKeyGenerated } =
     config.proofKey !== '' ? { key: parseSigningKey(config.proofKey), generated: false } : await loadOrCreateSigningKey(config.proofKeyFile, { allowGenerate: config.allowKeyGeneration });
-  const sql = await openSqlStore(sqlLocationOf(config), log);
+  const location = sqlLocationOf(config);
+  const sql = await openSqlStore(location, log);
+  const contents = 'sqliteFile' in location ? threadedContentReader(location.sqliteFile, kek) : inThreadContentReader(sql.read, kek);
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);
@@ -45,6 +48,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     blobs,
     notifier: notifierFor(config, sql, clock),
     kek,
+    contents,
     proofKey,
     log,
     clock,
@@ -72,6 +76,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
       await drainDeposits(ctx);
       await stopAlerts();
       await channel?.close();
+      await contents.close();
       await sql.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/log.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
+import type { ContentReader } from '../store/content-reader.ts';
 import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import type { SigningKey } from '../store/crypto/signing-key-file.ts';
 import type { SqlStore } from '../store/database.ts';
@@ -34,6 +35,8 @@ export type ServiceContext = {
   readonly sql: SqlStore;
   readonly blobs: BlobStore;
   readonly kek: KeyEncryptionKey;
+  /** Reads and decrypts message contents a batch at a time (IMAP bodies), off the main thread on SQLite. */
+  readonly contents: ContentReader;
   /** Signs the proof log's heads; its public half is published. */
   readonly proofKey: SigningKey;
   /** Codes and alerts to addresses outside the trust space (development outbox or relay). */

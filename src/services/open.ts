@@ -5,11 +5,12 @@ import type { Channel, ProofEvent } from '../core/proof-event.ts';
 import { addressKey } from '../core/address.ts';
 import { findMailboxByKey, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
-import { findMessage, mailboxesHolding, markOpened, markVaultRecipientOpened, messagesFiledIn, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import { findMessage, mailboxesHolding, markOpened, markVaultRecipientOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
+import type { OpenableMessage } from '../store/content-reader.ts';
 import { markVaultOpened, vaultItem } from '../store/repositories/vault.ts';
 import { appendProofEvents, recipientsWithEvent } from '../store/repositories/proofs.ts';
 import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
-import { decryptBuffer, unwrapDataKey } from '../store/crypto/envelope.ts';
+import { unwrapDataKey } from '../store/crypto/envelope.ts';
 import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
@@ -99,46 +100,37 @@ function lazyIndex(message: MessageRow): () => MessageIndex {
 
 export type OpenedContent = {
   messageId: string;
-  index: MessageIndex;
   /** The decrypted raw message, whole. */
   content: Buffer;
 };
 
+/** Contents opened together; `release` lends their memory to the next batch (see FiledBatch). */
+export type OpenedBatch = { contents: Map<string, OpenedContent>; release(): void };
+
 /**
  * The same read path for several messages of one mailbox at once, whole (IMAP FETCH of bodies):
- * the read right on that mailbox checked once, the rows and inline ciphertexts read in one query,
- * each content decrypted and authenticated in memory. Messages no longer filed there, or purged,
- * are absent from the result. Without `peek`, each first opening is proven as in openMessage.
+ * the read right on that mailbox checked once, the contents read and decrypted together by the
+ * content reader. Messages no longer filed there, or purged, are absent from the result. Without
+ * `peek`, each first opening is proven as in openMessage.
  */
 export async function openMessagesIn(
   ctx: ServiceContext,
   request: { principal: Principal; mailboxId: string; messageIds: readonly string[]; channel: Channel; peek: boolean },
-): Promise<Map<string, OpenedContent>> {
+): Promise<OpenedBatch> {
   const actor = describePrincipal(request.principal);
   const member = request.principal.kind === 'user' ? await membership(ctx.sql.read, request.principal.userId, request.mailboxId) : undefined;
   if (!mayAct(request.principal, request.mailboxId, 'read', member)) {
     await audit(ctx, actor, { ...request, messageId: request.mailboxId }, 'refused', 'not_found');
     throw new MissiveError('not_found', 'no such mailbox');
   }
-  const opened = new Map<string, OpenedContent>();
-  for (const { message, ciphertext } of await messagesFiledIn(ctx.sql.read, request.mailboxId, request.messageIds)) {
-    if (message.purged_at !== null || !message.wrapped_key || !message.blob_key) continue;
-    const dataKey = unwrapDataKey(ctx.kek, message.wrapped_key, message.blob_key);
-    let content: Buffer;
-    if (ciphertext) content = decryptBuffer(dataKey, message.blob_key, ciphertext);
-    else if (message.storage === 'blob') content = await collected(openDecrypted(ctx.blobs, message.blob_key, dataKey));
-    else throw new Error(`the content of message ${message.id} is missing`);
+  const batch = await ctx.contents.filedIn(request.mailboxId, request.messageIds);
+  const contents = new Map<string, OpenedContent>();
+  for (const { message, content } of batch.filed) {
+    const whole = content ?? (await collected(openDecrypted(ctx.blobs, message.blob_key!, unwrapDataKey(ctx.kek, message.wrapped_key!, message.blob_key!))));
     if (!request.peek) await recordOpening(ctx, actor, { ...request, messageId: message.id }, message, [request.mailboxId]);
-    const index = lazyIndex(message);
-    opened.set(message.id, {
-      messageId: message.id,
-      get index() {
-        return index();
-      },
-      content,
-    });
+    contents.set(message.id, { messageId: message.id, content: whole });
   }
-  return opened;
+  return { contents, release: batch.release };
 }
 
 async function collected(stream: Readable): Promise<Buffer> {
@@ -193,7 +185,7 @@ async function readableMailboxes(ctx: ServiceContext, principal: Principal, mess
   );
 }
 
-async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRequest, message: MessageRow, via: readonly string[]): Promise<void> {
+async function recordOpening(ctx: ServiceContext, actor: string, request: OpenRequest, message: OpenableMessage, via: readonly string[]): Promise<void> {
   const recipients = await recipientsOf(ctx.sql.read, message.id);
   const recipientMailboxes = via.filter((mailboxId) => recipients.some((recipient) => recipient.mailbox_id === mailboxId && recipient.opened_at === null));
   const now = ctx.clock();

@@ -9,8 +9,8 @@ import { databaseAnswers } from './health.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite-adapter.ts';
-import { SqliteWriterDialect, READER_MMAP_MIB, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
+import { openSqlite, READER_MMAP_MIB } from './sqlite-adapter.ts';
+import { SqliteWriterDialect, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
 
 /**
  * The SQL side of the store. `read` serves queries outside a write; `write` runs work inside a

@@ -1,6 +1,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
+/** How much of the file readers map. Address space, not memory: pages are shared with the kernel's file cache. */
+export const READER_MMAP_MIB = 1024;
+
 /**
  * Kysely's SQLite dialect speaks better-sqlite3's interface; node:sqlite is close enough that a
  * thin wrapper does, which spares Missive a native build.
@@ -20,7 +23,6 @@ export function openSqlite(file: string, options: { cacheMib?: number; mmapMib?:
   // every 4 MB, they cost deposits far fewer fsyncs (the WAL stays bounded, recovery short).
   database.exec('PRAGMA wal_autocheckpoint = 16000');
   if (options.cacheMib !== undefined) database.exec(`PRAGMA cache_size = ${-Math.round(options.cacheMib * 1024)}`);
-  if (options.mmapMib !== undefined) database.exec(`PRAGMA mmap_size = ${Math.round(options.mmapMib * 1024 * 1024)}`);
   if (options.mmapMib !== undefined) database.exec(`PRAGMA mmap_size = ${Math.round(options.mmapMib * 1024 * 1024)}`);
   // Prepared once per SQL text, with whether it returns rows (asking SQLite costs a call).
   const cache = new Map<string, { statement: StatementSync; reader: boolean }>();

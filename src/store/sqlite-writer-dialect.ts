@@ -21,8 +21,6 @@ import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.ts';
  * directory import) touch index pages all over, and re-reading each from the file costs more.
  */
 export const WRITER_CACHE_MIB = 32;
-// Address space, not memory: pages are shared with the kernel's file cache.
-export const READER_MMAP_MIB = 1024;
 
 export class SqliteWriterDialect implements Dialect {
   readonly #file: string;

@@ -31,7 +31,9 @@ export type StartedMissive = { url: string; output: string[]; child: ChildProces
 
 /** Starts `src/main.ts` as `npm start` does and resolves once its welcome text is out. */
 export function startMissive(env: Record<string, string>): Promise<StartedMissive> {
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles a benchmark's server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const output: string[] = [];
   let stderr = '';

@@ -36,6 +36,9 @@ export type SessionOptions = {
 
 // RFC 9051 §5.4: at least 30 minutes of inactivity once logged in; far less before.
 const IDLE_AUTHENTICATED_MS = 30 * 60_000;
+/** Responses buffered beyond this make a long FETCH wait for the client to read. */
+const SEND_BUFFER_BYTES = 1024 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 const IDLE_ANONYMOUS_MS = 60_000;
 const MAX_FAILED_LOGINS = 3;
 const MAX_COMMANDS_BEFORE_LOGIN = 20;
@@ -111,6 +114,37 @@ export class ImapSession {
       this.#socket.cork();
       this.#corked = 0;
     }
+  }
+
+  /** Resolves once everything written so far has gone to the kernel, or the connection is gone. */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#socket.destroyed) resolve();
+      else this.#socket.write(NO_BYTES, () => resolve());
+    });
+  }
+
+  /**
+   * Resolves once the client has taken most of what was written: a long FETCH of bodies waits
+   * here instead of buffering a mailbox's worth of responses in memory.
+   */
+  async drained(): Promise<void> {
+    const socket = this.#socket;
+    if (socket.destroyed || socket.writableLength < SEND_BUFFER_BYTES) return;
+    // Corked, what is buffered would wait for an uncork that never comes while this waits.
+    const corks = socket.writableCorked;
+    for (let i = 0; i < corks; i++) socket.uncork();
+    this.#corked = 0;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+    for (let i = 0; i < corks; i++) socket.cork();
   }
 
   untagged(...items: ResponseValue[]): void {

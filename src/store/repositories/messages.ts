@@ -122,23 +122,6 @@ export async function inlineContent(q: Queryable, messageId: string): Promise<Bu
   return row ? Buffer.from(row.ciphertext) : undefined;
 }
 
-/** Messages filed in a mailbox among `ids`, each once, with its inline ciphertext when stored inline. */
-export async function messagesFiledIn(q: Queryable, mailboxId: string, ids: readonly string[]): Promise<{ message: MessageRow; ciphertext: Uint8Array | null }[]> {
-  if (ids.length === 0) return [];
-  const rows = await q
-    .selectFrom('message as m')
-    .leftJoin('message_content as c', 'c.message_id', 'm.id')
-    .selectAll('m')
-    .select('c.ciphertext')
-    .where('m.id', 'in', ids)
-    .where((eb) => eb.exists(eb.selectFrom('mailbox_entry as e').select('e.uid').whereRef('e.message_id', '=', 'm.id').where('e.mailbox_id', '=', mailboxId)))
-    .execute();
-  return rows.map(({ ciphertext, ...message }) => ({
-    message: { ...message, wrapped_key: message.wrapped_key ? Buffer.from(message.wrapped_key) : null },
-    ciphertext: ciphertext ?? null,
-  }));
-}
-
 /** Keeps encoded IMAP envelopes; a message purged meanwhile keeps none. */
 export async function keepImapEnvelopes(q: Queryable, envelopes: readonly { id: string; envelope: string }[]): Promise<void> {
   for (const { id, envelope } of envelopes) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { MessageIndex } from '../../../services/deposit/message-index.ts';
 import { storeFlags } from '../../../services/imap/imap-folders.ts';
-import { openMessagesIn, type OpenedContent } from '../../../services/open.ts';
+import { openMessagesIn, type OpenedBatch, type OpenedContent } from '../../../services/open.ts';
 import { binaryOf, filterHeader, sectionText, sliceOf } from '../body-section.ts';
 import { formatDateTime } from '../codec/dates.ts';
 import { untaggedPieces, type ResponseValue } from '../codec/response-writer.ts';
@@ -51,17 +51,35 @@ export const FETCH: CommandHandler = {
       if (gone.length > 0) session.untagged({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: formatSet(gone) });
     }
     const rows = await entryRows(session, selection, uids, {
-      index: items.some((item) => item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section)),
+      // Structures, and the parts of a section or BINARY, come from the index; a whole body needs none.
+      index: items.some((item) => item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section) || (item.section && (item.section.length > 0 || item.name !== 'BODY'))),
       envelope: items.some((item) => item.name === 'ENVELOPE'),
     });
     const content = items.filter((item) => item.section);
-    // Bodies are read, decrypted and proven a batch at a time, and answered in order.
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH).flatMap((uid) => {
-        const row = rows.get(uid);
-        return row && (changedSince === null || row.modseq > changedSince) ? [row] : [];
-      });
-      const opened = content.length === 0 || batch.length === 0 ? new Map<string, OpenedContent>() : await openBatch(session, selection, batch, content.every((item) => item.peek));
+    const peek = content.every((item) => item.peek);
+    const open = (batch: readonly Row[]) =>
+      content.length === 0 || batch.length === 0 ? Promise.resolve(NOTHING_OPENED) : openBatch(session, selection, batch, peek);
+    const wanted = uids.flatMap((uid) => {
+      const row = rows.get(uid);
+      return row && (changedSince === null || row.modseq > changedSince) ? [row] : [];
+    });
+    // Bodies are read, decrypted and proven a batch at a time, and answered in order; the next
+    // batch is being read while this one is written.
+    const batches = content.length === 0 ? [wanted] : batchesOf(wanted);
+    const reading: Promise<OpenedBatch>[] = [];
+    const readNext = () => {
+      const ahead = open(batches[reading.length]!);
+      // Left unawaited when the command ends early, its failure must not go unhandled.
+      ahead.catch(() => {});
+      reading.push(ahead);
+    };
+    while (reading.length < Math.min(READ_AHEAD, batches.length)) readNext();
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      const { contents: opened, release } = await reading[i]!;
+      // Written batches are let go of as they go.
+      reading[i] = Promise.resolve(NOTHING_OPENED);
+      if (reading.length < batches.length) readNext();
       const seen = content.some((item) => !item.peek) && !selection.readOnly ? await markSeen(session, selection, batch.filter((row) => opened.has(row.messageId))) : new Map<number, string[]>();
       for (const row of batch) {
         const seq = selection.uids.seqOf(row.uid);
@@ -79,14 +97,40 @@ export const FETCH: CommandHandler = {
         if (flags && !items.some((item) => item.name === 'FLAGS')) values.push({ atom: 'FLAGS' }, flags.map((flag) => ({ atom: flag })));
         session.write(untaggedPieces(seq, { atom: 'FETCH' }, values));
       }
+      // The batch's memory serves again once the socket no longer needs it.
+      void session.flushed().then(release);
+      // A client that reads slowly holds the command here, not a mailbox's worth of memory.
+      await session.drained();
     }
     session.reply(command, 'OK', `${command.name} completed`);
   },
 };
 
-const BATCH = 64;
+/** Bodies read at once: up to 64 messages, or fewer past 4 MB (one at least). */
+const BATCH_MESSAGES = 64;
+const BATCH_BYTES = 4 * 1024 * 1024;
+const NOTHING_OPENED: OpenedBatch = { contents: new Map(), release: () => {} };
+/** Batches being read while one is written (the SQLite store reads them on as many threads). */
+const READ_AHEAD = 2;
 
-async function openBatch(session: ImapSession, selection: Selection, rows: readonly Row[], peek: boolean): Promise<Map<string, OpenedContent>> {
+function batchesOf(rows: readonly Row[]): Row[][] {
+  const batches: Row[][] = [];
+  let batch: Row[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (batch.length === BATCH_MESSAGES || (batch.length > 0 && bytes + row.size > BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(row);
+    bytes += row.size;
+  }
+  if (batch.length > 0 || batches.length === 0) batches.push(batch);
+  return batches;
+}
+
+async function openBatch(session: ImapSession, selection: Selection, rows: readonly Row[], peek: boolean): Promise<OpenedBatch> {
   const principal = { kind: 'user' as const, userId: session.userId! };
   return openMessagesIn(session.ctx, { principal, mailboxId: selection.folder.mailboxId, messageIds: rows.map((row) => row.messageId), channel: 'imap', peek });
 }
@@ -161,16 +205,17 @@ function produce(row: Row, item: Item, opened: OpenedContent | undefined): Respo
       if (item.name === 'BODY' && !item.section) return [{ atom: 'BODY' }, row.index ? bodyStructure(row.index.structure, false) : null];
       // Purged between SELECT and FETCH: nothing to show for it.
       if (!opened) return [];
-      return item.name === 'BINARY' || item.name === 'BINARY.SIZE' ? binary(opened, item) : body(opened, item);
+      return item.name === 'BINARY' || item.name === 'BINARY.SIZE' ? binary(opened, row.index, item) : body(opened, row.index, item);
   }
 }
 
 /** A part whose transfer encoding Missive cannot undo: the command ends with NO [UNKNOWN-CTE]. */
 class UnknownEncoding extends Error {}
 
-function binary(opened: OpenedContent, item: Item): ResponseValue[] {
+function binary(opened: OpenedContent, index: MessageIndex | null, item: Item): ResponseValue[] {
+  if (!index) return [];
   const path = item.section?.[0]?.type === 'atom' ? item.section[0].value : '';
-  const decoded = binaryOf(opened.index.structure, opened.content, path);
+  const decoded = binaryOf(index.structure, opened.content, path);
   if (decoded === null) throw new UnknownEncoding(`part ${path} has a transfer encoding Missive cannot decode`);
   if (item.name === 'BINARY.SIZE') return [{ atom: `BINARY.SIZE[${path}]` }, decoded.length];
   let bytes = decoded;
@@ -183,10 +228,11 @@ function binary(opened: OpenedContent, item: Item): ResponseValue[] {
   return [{ atom: name }, { literal: bytes, binary: bytes.includes(0) }];
 }
 
-function body(opened: OpenedContent, item: Item): ResponseValue[] {
+function body(opened: OpenedContent, index: MessageIndex | null, item: Item): ResponseValue[] {
   const content = opened.content;
   const section = item.section ?? [];
-  const slice = section.length === 0 ? { start: 0, end: content.length } : sliceOf(opened.index.structure, content.length, section, '');
+  if (section.length > 0 && !index) return [];
+  const slice = section.length === 0 ? { start: 0, end: content.length } : sliceOf(index!.structure, content.length, section, '');
   let bytes: Buffer = content.subarray(slice.start, slice.end);
   if (slice.fields) bytes = filterHeader(bytes, slice.fields);
   let name = item.name === 'RFC822' || item.name === 'RFC822.HEADER' || item.name === 'RFC822.TEXT' ? item.name : `BODY[${sectionText(section)}]`;

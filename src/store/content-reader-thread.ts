@@ -1,0 +1,47 @@
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import { MIN_BATCH_BUFFER_BYTES, OPENABLE_COLUMNS, openRows, type ContentReply, type ContentRequest, type OpenableMessage } from './content-reader.ts';
+import { CryptoError } from './crypto/envelope.ts';
+import { READER_MMAP_MIB } from './sqlite-adapter.ts';
+
+/**
+ * A content reader thread (see threadedContentReader): its own read-only connection, the file
+ * mapped so that overflow pages are read in place, one prepared statement for any batch size.
+ */
+const { file, kek } = workerData as { file: string; kek: { id: string; key: Uint8Array } };
+const keys = { id: kek.id, key: Buffer.from(kek.key) };
+const database = new DatabaseSync(file, { readOnly: true });
+database.exec('PRAGMA busy_timeout = 10000');
+database.exec(`PRAGMA mmap_size = ${READER_MMAP_MIB * 1024 * 1024}`);
+const filedIn = database.prepare(
+  `select ${OPENABLE_COLUMNS.map((column) => `m.${column}`).join(', ')}, c.ciphertext
+   from message m left join message_content c on c.message_id = m.id
+   where m.id in (select value from json_each(?))
+     and exists (select 1 from mailbox_entry e where e.message_id = m.id and e.mailbox_id = ?)`,
+);
+
+const port = parentPort!;
+port.on('message', ({ id, mailboxId, messageIds, buffer }: ContentRequest) => {
+  let reply: ContentReply;
+  try {
+    const rows = filedIn.all(JSON.stringify(messageIds), mailboxId) as unknown as (OpenableMessage & { ciphertext: Uint8Array | null })[];
+    const opened = openRows(keys, rows);
+    // The plaintexts travel end to end in one buffer, handed over rather than copied: one
+    // transfer per batch, into a buffer the main thread gave back for reuse when it is large enough.
+    const needed = opened.reduce((sum, { content }) => sum + (content?.length ?? 0), 0);
+    const target = buffer && buffer.byteLength >= needed ? buffer : new ArrayBuffer(Math.max(needed, MIN_BATCH_BUFFER_BYTES));
+    const bytes = new Uint8Array(target, 0, needed);
+    let offset = 0;
+    const filed = opened.map(({ message, content }) => {
+      if (!content) return { message, content: null };
+      bytes.set(content, offset);
+      offset += content.length;
+      return { message, content: { offset: offset - content.length, length: content.length } };
+    });
+    reply = { id, filed, bytes };
+    port.postMessage(reply, [target]);
+  } catch (error) {
+    reply = { id, error: { message: error instanceof Error ? error.message : String(error), crypto: error instanceof CryptoError } };
+    port.postMessage(reply);
+  }
+});

@@ -1,0 +1,160 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Kysely } from 'kysely';
+import { CryptoError, decryptBuffer, unwrapDataKey, type KeyEncryptionKey } from './crypto/envelope.ts';
+import type { MessageRow } from './repositories/messages.ts';
+import type { Database } from './schema.ts';
+
+/** What reading a message's content needs of its row, and what proving an opening of it needs. */
+export type OpenableMessage = Pick<MessageRow, 'id' | 'purged_at' | 'wrapped_key' | 'blob_key' | 'storage' | 'message_id_header' | 'content_digest' | 'sender'>;
+
+export const OPENABLE_COLUMNS = ['id', 'purged_at', 'wrapped_key', 'blob_key', 'storage', 'message_id_header', 'content_digest', 'sender'] as const;
+
+/** A message filed in the mailbox asked about, with its plaintext; null content: kept in the blob store, to stream from there. */
+export type FiledContent = { message: OpenableMessage; content: Buffer | null };
+
+/**
+ * A batch of contents. `release` gives its memory back for the next batch: call it once nothing
+ * refers to the contents any more (written, and the writes flushed); never calling it is safe.
+ */
+export type FiledBatch = { filed: FiledContent[]; release(): void };
+
+/**
+ * Reads and decrypts the contents of messages filed in one mailbox, many at a time (IMAP FETCH
+ * of bodies). Purged messages, and those not filed there, are left out. Access rights are the
+ * caller's business (services/open).
+ */
+export type ContentReader = {
+  filedIn(mailboxId: string, messageIds: readonly string[]): Promise<FiledBatch>;
+  close(): Promise<void>;
+};
+
+/** A stored row's plaintext when its ciphertext is inline; it authenticates or throws. */
+export function openInline(kek: KeyEncryptionKey, message: OpenableMessage, ciphertext: Uint8Array): Buffer {
+  const dataKey = unwrapDataKey(kek, Buffer.from(message.wrapped_key!), message.blob_key!);
+  return decryptBuffer(dataKey, message.blob_key!, ciphertext);
+}
+
+/** Rows to contents: inline ones decrypted, blob-stored ones left for the caller to stream. */
+export function openRows(kek: KeyEncryptionKey, rows: readonly (OpenableMessage & { ciphertext: Uint8Array | null })[]): FiledContent[] {
+  const filed: FiledContent[] = [];
+  for (const { ciphertext, ...message } of rows) {
+    if (message.purged_at !== null || !message.wrapped_key || !message.blob_key) continue;
+    if (ciphertext) filed.push({ message, content: openInline(kek, message, ciphertext) });
+    else if (message.storage === 'blob') filed.push({ message, content: null });
+    else throw new Error(`the content of message ${message.id} is missing`);
+  }
+  return filed;
+}
+
+/** Reading and decrypting on the calling thread: PostgreSQL, whose reads already leave the thread free while they wait. */
+export function inThreadContentReader(db: Kysely<Database>, kek: KeyEncryptionKey): ContentReader {
+  return {
+    async filedIn(mailboxId, messageIds) {
+      if (messageIds.length === 0) return { filed: [], release: () => {} };
+      const rows = await db
+        .selectFrom('message as m')
+        .leftJoin('message_content as c', 'c.message_id', 'm.id')
+        .select(OPENABLE_COLUMNS.map((column) => `m.${column}` as const))
+        .select('c.ciphertext')
+        .where('m.id', 'in', messageIds)
+        .where((eb) => eb.exists(eb.selectFrom('mailbox_entry as e').select('e.uid').whereRef('e.message_id', '=', 'm.id').where('e.mailbox_id', '=', mailboxId)))
+        .execute();
+      return { filed: openRows(kek, rows), release: () => {} };
+    },
+    close: async () => {},
+  };
+}
+
+export type ContentRequest = { id: number; mailboxId: string; messageIds: readonly string[]; buffer: ArrayBuffer | null };
+/** A batch buffer is at least this large, so that a released one serves the next batches. */
+export const MIN_BATCH_BUFFER_BYTES = 2 * 1024 * 1024;
+const MAX_SPARE_BUFFERS = 8;
+/** The plaintexts of a batch, end to end in `bytes`, each located by offset and length. */
+export type ContentReply =
+  | { id: number; filed: { message: OpenableMessage; content: { offset: number; length: number } | null }[]; bytes: Uint8Array }
+  | { id: number; error: { message: string; crypto: boolean } };
+
+/**
+ * SQLite: reading a batch of contents (overflow pages copied out of the file) and decrypting
+ * them is synchronous work that would hold the event loop while the socket it feeds sits idle.
+ * Here it runs in reader threads, each with its own read-only connection, and the plaintexts
+ * come back transferred, not copied: the main thread writes one batch while the next is read.
+ * Released batch buffers go back to a thread with the next request, so that steady reading
+ * allocates nothing; any view the main thread still held is then emptied (detached), never
+ * showing another batch's bytes.
+ */
+export function threadedContentReader(file: string, kek: KeyEncryptionKey, threads = Math.min(2, availableParallelism())): ContentReader {
+  type Thread = { worker: Worker; pending: Map<number, { resolve(reply: ContentReply): void; reject(error: Error): void }> };
+  const pool: Thread[] = [];
+  const spare: ArrayBuffer[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Thread => {
+    const worker = new Worker(new URL('./content-reader-thread.ts', import.meta.url), { workerData: { file, kek: { id: kek.id, key: kek.key } } });
+    const thread: Thread = { worker, pending: new Map() };
+    worker.on('message', (reply: ContentReply) => {
+      const waiting = thread.pending.get(reply.id);
+      if (!waiting) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) worker.unref();
+      waiting.resolve(reply);
+    });
+    // A thread that dies fails what it was asked and leaves the pool; the next read starts another.
+    const fail = (error: Error) => {
+      const at = pool.indexOf(thread);
+      if (at >= 0) pool.splice(at, 1);
+      for (const waiting of thread.pending.values()) waiting.reject(error);
+      thread.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the content reader thread stopped (${code})`)));
+    worker.unref();
+    return thread;
+  };
+
+  const leastBusy = (): Thread => {
+    const idle = pool.find((thread) => thread.pending.size === 0);
+    if (idle) return idle;
+    if (pool.length < threads) {
+      const thread = spawn();
+      pool.push(thread);
+      return thread;
+    }
+    return pool.reduce((best, thread) => (thread.pending.size < best.pending.size ? thread : best));
+  };
+
+  return {
+    async filedIn(mailboxId, messageIds) {
+      if (messageIds.length === 0) return { filed: [], release: () => {} };
+      if (closed) throw new Error('the content reader is closed');
+      const thread = leastBusy();
+      const id = nextId++;
+      const buffer = spare.pop() ?? null;
+      const reply = await new Promise<ContentReply>((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.ref();
+        thread.worker.postMessage({ id, mailboxId, messageIds, buffer } satisfies ContentRequest, buffer ? [buffer] : []);
+      });
+      if ('error' in reply) throw reply.error.crypto ? new CryptoError(reply.error.message) : new Error(reply.error.message);
+      const { bytes } = reply;
+      let released = false;
+      return {
+        filed: reply.filed.map(({ message, content }) => ({
+          message: { ...message, wrapped_key: message.wrapped_key && Buffer.from(message.wrapped_key) },
+          content: content && Buffer.from(bytes.buffer, bytes.byteOffset + content.offset, content.length),
+        })),
+        release() {
+          if (!released && spare.length < MAX_SPARE_BUFFERS) spare.push(bytes.buffer as ArrayBuffer);
+          released = true;
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      spare.length = 0;
+      await Promise.all(pool.splice(0).map((thread) => thread.worker.terminate()));
+    },
+  };
+}
