@@ -214,9 +214,9 @@ describe('loadConfig: production mode', () => {
   it('defaults to safe settings in production', () => {
     const config = load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key', MISSIVE_TLS_TRUST_ANCHOR_FILE: 'igc-sante.pem' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
-    assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.allowTls13], [587, 465, false]);
+    assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.imapPort, config.imapsPort, config.allowTls13], [587, 465, 143, 993, false]);
     refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
-    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1' }).smtpsPort, -1);
+    assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_IMAP_PORT: '-1', MISSIVE_IMAPS_PORT: '-1' }).smtpsPort, -1);
   });
 });
 
