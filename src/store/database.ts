@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../observability/log.ts';
 import type { Engine } from './engine.ts';
@@ -41,10 +42,10 @@ export type SqlOptions = {
 
 export async function openSqlStore(location: SqlLocation, log: Logger = silentLogger, options: SqlOptions = {}): Promise<SqlStore> {
   if ('url' in location) return openPostgres(location.url, log);
-  return openEmbedded(location.sqliteFile, options);
+  return openEmbedded(location.sqliteFile, options, log);
 }
 
-async function openEmbedded(file: string, options: SqlOptions): Promise<SqlStore> {
+async function openEmbedded(file: string, options: SqlOptions, log: Logger): Promise<SqlStore> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Two connections: WAL lets the reader see committed data while the writer holds its lock,
   // so lookups never queue behind a batch being committed. The writer lives in its own thread:
@@ -60,6 +61,7 @@ async function openEmbedded(file: string, options: SqlOptions): Promise<SqlStore
   // are read in place instead of copied through SQLite's page cache.
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file, { mmapMib: READER_MMAP_MIB }).kysely }) });
   const committer = new GroupCommitter(writer, { lanes: 1 });
+  const checkpointer = startCheckpointer(file, log);
   return {
     engine: 'sqlite',
     read: reader,
@@ -75,11 +77,23 @@ async function openEmbedded(file: string, options: SqlOptions): Promise<SqlStore
     async close() {
       await committer.close();
       await dialect?.idle();
+      await checkpointer.terminate();
       await reader.destroy();
       await writer.destroy();
     },
   };
 }
+
+/** The thread that checkpoints the WAL in the background (see sqlite-checkpoint-thread.ts). */
+function startCheckpointer(file: string, log: Logger): Worker {
+  const worker = new Worker(new URL('./sqlite-checkpoint-thread.ts', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  worker.on('message', ({ error }: { error: string }) => log.warn('a background checkpoint of the database failed', { reason: error }));
+  worker.on('error', (error) => log.error('the checkpoint thread stopped', { error }));
+  worker.unref();
+  return worker;
+}
+
+const CHECKPOINT_INTERVAL_MS = 200;
 
 async function openPostgres(url: string, log: Logger): Promise<SqlStore> {
   const pool = new pg.Pool({

@@ -56,7 +56,7 @@ test('npm start: demo operator, /healthz, security headers, clean stop; a restar
 
 test('production refuses to start without a key, and starts with one given by configuration', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'missive-prod-'));
-  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_LOG_LEVEL: 'warn', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_PUBLIC_URL: 'https://missive.example' };
+  const env = { MISSIVE_DATA_DIR: dataDir, MISSIVE_MODE: 'production', MISSIVE_HTTP_PORT: '0', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_IMAP_PORT: '-1', MISSIVE_IMAPS_PORT: '-1', MISSIVE_LOG_LEVEL: 'warn', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_PUBLIC_URL: 'https://missive.example' };
   try {
     const refused = await run(['src/main.ts'], { env });
     assert.notEqual(refused.code, 0);

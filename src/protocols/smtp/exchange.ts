@@ -8,6 +8,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import { findMailboxByKey } from '../../store/repositories/accounts.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
 import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
+import { coalesceReplies } from './reply-coalescing.ts';
 import { smtpReply, type SmtpReplyError } from './replies.ts';
 import type { TlsListenerOptions } from '../listener-options.ts';
 import { tlsPolicy } from './tls-policy.ts';
@@ -67,6 +68,7 @@ export async function startExchange(ctx: ServiceContext, options: ExchangeOption
         return callback(refusal(530, `your certificate is not trusted here (${String(tlsSocket.authorizationError ?? 'unknown issuer')})`));
       }
       peers.set(session.id, subjectOfPeer(certificate.subject as unknown as Record<string, string | string[]>));
+      coalesceReplies(tlsSocket);
       callback();
     },
     onMailFrom(address, session, callback) {

@@ -8,6 +8,7 @@ import { authenticateAppPassword } from '../../services/identity/app-passwords.t
 import { enableOauthBearer } from './oauthbearer.ts';
 import { connectionsPerAddress } from './connection-limits.ts';
 import { closeSmtp, depositData, listenSmtp, receivedField } from './data-to-deposit.ts';
+import { coalesceReplies } from './reply-coalescing.ts';
 import { smtpReply } from './replies.ts';
 import { tlsPolicy } from './tls-policy.ts';
 import type { TlsListenerOptions, TlsListeners } from '../listener-options.ts';
@@ -24,6 +25,7 @@ export type SubmissionListeners = TlsListeners;
 export async function startSubmission(ctx: ServiceContext, options: SubmissionOptions): Promise<SubmissionListeners> {
   enableOauthBearer();
   const connections = connectionsPerAddress(options.connectionsPerAddress);
+  const allowedSenders = new WeakMap<SMTPServerSession, Set<string>>();
   const make = (secure: boolean) =>
     new SMTPServer({
       secure,
@@ -59,8 +61,9 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       onClose(session) {
         connections.release(session);
       },
-      onSecure(_socket, session, callback) {
+      onSecure(socket, session, callback) {
         session.disabledCommands = [];
+        coalesceReplies(socket);
         callback();
       },
       onAuth(auth, _session, callback) {
@@ -86,8 +89,13 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
       onMailFrom(address, session, callback) {
         const principal = principalOf(session);
         if (!principal) return callback(smtpReply(new MissiveError('unauthorized', 'authenticate first (AUTH after STARTTLS)')));
+        // Checked once per connection and address, for an early answer; the deposit checks every message.
+        if (allowedSenders.get(session)?.has(address.address)) return callback();
         checkSender(ctx, principal, address.address).then(
-          () => callback(),
+          () => {
+            allowedSenders.set(session, (allowedSenders.get(session) ?? new Set()).add(address.address));
+            callback();
+          },
           (error: unknown) => callback(smtpReply(error)),
         );
       },

@@ -2,7 +2,7 @@ import { addressKey } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { describePrincipal, mayAct, type Principal } from '../../core/principal.ts';
 import { routeFor } from '../../core/routes.ts';
-import { findMailboxByKey, membership, type MailboxRow } from '../../store/repositories/accounts.ts';
+import { findMailboxByKey, mailboxAndMembership, type MailboxRow } from '../../store/repositories/accounts.ts';
 import type { Queryable } from '../../store/repositories/queryable.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -21,10 +21,14 @@ export async function authorizeSender(ctx: ServiceContext, q: Queryable, princip
     if (principal.kind === 'vault' && addressKey(principal.address) === key) return null;
     throw refused(principal, sender);
   }
+  if (principal.kind === 'user') {
+    // The mailbox and the user's membership in one query: this runs for every message submitted.
+    const found = await mailboxAndMembership(q, key, principal.userId);
+    if (!found || !mayAct(principal, found.mailbox.id, 'send', found.member)) throw refused(principal, sender);
+    return found.mailbox;
+  }
   const mailbox = await findMailboxByKey(q, key);
-  if (!mailbox) throw refused(principal, sender);
-  const member = principal.kind === 'user' ? await membership(q, principal.userId, mailbox.id) : undefined;
-  if (!mayAct(principal, mailbox.id, 'send', member)) throw refused(principal, sender);
+  if (!mailbox || !mayAct(principal, mailbox.id, 'send', undefined)) throw refused(principal, sender);
   return mailbox;
 }
 

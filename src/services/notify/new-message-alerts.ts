@@ -44,10 +44,13 @@ export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
 }
 
 async function alertMembers(ctx: ServiceContext, change: MailboxChange, kind: AlertKind): Promise<void> {
+  const now = ctx.clock();
+  // Most arrivals alert no one: the mailbox is looked up only when someone is to be told.
+  const candidates = await alertCandidates(ctx.sql.read, change.mailboxId, now - ALERT_QUIET_MS, kind);
+  if (candidates.length === 0) return;
   const mailbox = await findMailbox(ctx.sql.read, change.mailboxId);
   if (!mailbox) return;
-  const now = ctx.clock();
-  for (const member of await alertCandidates(ctx.sql.read, mailbox.id, now - ALERT_QUIET_MS, kind)) {
+  for (const member of candidates) {
     // The read above may be stale by now: the conditional claim decides between two events.
     if (!(await ctx.sql.write((trx) => claimAlert(trx, member.userId, now, now - ALERT_QUIET_MS, kind)))) continue;
     const text = kind === 'arrival' ? alertText(member.language, mailbox.address) : openedText(member.language, mailbox.address);

@@ -137,6 +137,21 @@ export async function membership(q: Queryable, userId: string, mailboxId: string
   return row ? toMember(row) : undefined;
 }
 
+/** The mailbox at an address and, in the same query, a user's active membership of it. */
+export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<{ mailbox: MailboxRow; member: MemberRow | undefined } | undefined> {
+  const row = await q
+    .selectFrom('mailbox as b')
+    .leftJoin(activeMembers(q).where('m.user_id', '=', userId).as('m'), 'm.mailbox_id', 'b.id')
+    .selectAll('b')
+    .select(['m.user_id as member_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
+    .where('b.address_key', '=', addressKey)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { member_user_id, can_read, can_send, can_manage, ...mailbox } = row;
+  const member = member_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: member_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
+  return { mailbox, member };
+}
+
 function toMember(row: { mailbox_id: string; user_id: string; can_read: number; can_send: number; can_manage: number }): MemberRow {
   return {
     mailboxId: row.mailbox_id,
