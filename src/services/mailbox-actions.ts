@@ -6,6 +6,7 @@ import { findMailbox, folderByName, foldersOf, membership, type FolderRow } from
 import { appendAudit } from '../store/repositories/audit.ts';
 import { findEntry, moveEntry, removeEntry, searchEntries, setEntryFlags, type EntryRow, type FoundEntry } from '../store/repositories/entries.ts';
 import type { ServiceContext } from './context.ts';
+import { holdsRight } from './rights.ts';
 
 /** Where a person points: one message in one folder of one mailbox. */
 export type EntryRef = { mailboxId: string; folder: string; uid: number };
@@ -77,8 +78,7 @@ export async function deleteMessage(ctx: ServiceContext, principal: Principal, r
 
 export async function searchMailbox(ctx: ServiceContext, principal: Principal, mailboxId: string, query: string, limit: number): Promise<FoundEntry[]> {
   const mailbox = await findMailbox(ctx.sql.read, mailboxId);
-  const member = mailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailbox.id) : undefined;
-  if (!mailbox || !mayAct(principal, mailbox.id, 'read', member)) throw new MissiveError('not_found', `no mailbox ${mailboxId} readable by you`);
+  if (!mailbox || !(await holdsRight(ctx, principal, mailbox.id, 'read'))) throw new MissiveError('not_found', `no mailbox ${mailboxId} readable by you`);
   const terms = searchTerms(query);
   if (terms.length === 0) throw new MissiveError('invalid_argument', 'say what to search for');
   return searchEntries(ctx.sql.read, mailbox.id, terms, Math.min(Math.max(limit, 1), 200));

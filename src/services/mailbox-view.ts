@@ -1,10 +1,11 @@
 import { addressKey } from '../core/address.ts';
 import { MissiveError } from '../core/errors.ts';
 import { formatRights } from '../core/mailbox.ts';
-import { mayAct, type Principal } from '../core/principal.ts';
-import { findMailbox, findMailboxByKey, folderByName, folderReadableByUser, foldersOf, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
+import type { Principal } from '../core/principal.ts';
+import { findMailbox, findMailboxByKey, folderByName, folderReadableByUser, foldersOf, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { folderCounts, listEntries, type FolderCount, type ListedEntry } from '../store/repositories/messages.ts';
 import type { ServiceContext } from './context.ts';
+import { holdsRight } from './rights.ts';
 
 export type MailboxSummary = { id: string; address: string; kind: string; displayName: string; rights: string };
 
@@ -27,8 +28,7 @@ export async function foldersOfMailbox(ctx: ServiceContext, principal: Principal
 
 async function readableMailbox(ctx: ServiceContext, principal: Principal, which: { id: string } | { address: string }) {
   const mailbox = 'id' in which ? await findMailbox(ctx.sql.read, which.id) : await findMailboxByKey(ctx.sql.read, addressKey(which.address));
-  const member = mailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailbox.id) : undefined;
-  if (!mailbox || !mayAct(principal, mailbox.id, 'read', member)) {
+  if (!mailbox || !(await holdsRight(ctx, principal, mailbox.id, 'read'))) {
     throw new MissiveError('not_found', `no mailbox ${'id' in which ? which.id : which.address} readable by you`);
   }
   return mailbox;

@@ -3,7 +3,7 @@ import { MissiveError } from '../core/errors.ts';
 import { describePrincipal, mayAct, type Principal, type VaultPrincipal } from '../core/principal.ts';
 import type { Channel, ProofEvent } from '../core/proof-event.ts';
 import { addressKey } from '../core/address.ts';
-import { findMailboxByKey, membership, membershipsOfUser } from '../store/repositories/accounts.ts';
+import { findMailboxByKey, membershipsOfUser } from '../store/repositories/accounts.ts';
 import { appendAudit } from '../store/repositories/audit.ts';
 import { findMessage, mailboxesHolding, markOpened, markVaultRecipientOpened, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
 import type { OpenableMessage } from '../store/content-reader.ts';
@@ -14,6 +14,7 @@ import { unwrapDataKey } from '../store/crypto/envelope.ts';
 import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
+import { holdsRight } from './rights.ts';
 
 export type OpenRequest = {
   principal: Principal;
@@ -118,8 +119,7 @@ export async function openMessagesIn(
   request: { principal: Principal; mailboxId: string; messageIds: readonly string[]; channel: Channel; peek: boolean },
 ): Promise<OpenedBatch> {
   const actor = describePrincipal(request.principal);
-  const member = request.principal.kind === 'user' ? await membership(ctx.sql.read, request.principal.userId, request.mailboxId) : undefined;
-  if (!mayAct(request.principal, request.mailboxId, 'read', member)) {
+  if (!(await holdsRight(ctx, request.principal, request.mailboxId, 'read'))) {
     await audit(ctx, actor, { ...request, messageId: request.mailboxId }, 'refused', 'not_found');
     throw new MissiveError('not_found', 'no such mailbox');
   }

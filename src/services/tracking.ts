@@ -1,9 +1,10 @@
 import { addressKey } from '../core/address.ts';
 import { MissiveError } from '../core/errors.ts';
-import { mayAct, type Principal } from '../core/principal.ts';
-import { findMailboxByKey, membership } from '../store/repositories/accounts.ts';
+import type { Principal } from '../core/principal.ts';
+import { findMailboxByKey } from '../store/repositories/accounts.ts';
 import { findMessage, mailboxesHolding, recipientsOf, type MessageRow } from '../store/repositories/messages.ts';
 import type { ServiceContext } from './context.ts';
+import { holdsRight } from './rights.ts';
 
 export type Tracking = {
   messageId: string;
@@ -19,10 +20,9 @@ export type Tracking = {
 export async function sentMessageFor(ctx: ServiceContext, principal: Principal, messageId: string, options: { purgedToo?: boolean } = {}): Promise<MessageRow> {
   const message = await findMessage(ctx.sql.read, messageId);
   const senderMailbox = message ? await findMailboxByKey(ctx.sql.read, addressKey(message.sender)) : undefined;
-  const member = senderMailbox && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, senderMailbox.id) : undefined;
   const purged = options.purgedToo === true && message?.purged_at !== null && message?.purged_at !== undefined;
   const filed = purged || (senderMailbox ? (await mailboxesHolding(ctx.sql.read, messageId)).includes(senderMailbox.id) : false);
-  if (!message || !senderMailbox || !filed || !mayAct(principal, senderMailbox.id, 'read', member)) {
+  if (!message || !senderMailbox || !filed || !(await holdsRight(ctx, principal, senderMailbox.id, 'read'))) {
     throw new MissiveError('not_found', 'no such message among those you sent');
   }
   return message;

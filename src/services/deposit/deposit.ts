@@ -1,13 +1,13 @@
 import { addressKeyOrNull, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { foldForSearch } from '../../core/search-text.ts';
-import { describePrincipal, mayAct, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
+import { describePrincipal, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newId } from '../../store/ids.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
-import { membership, type MailboxRow } from '../../store/repositories/accounts.ts';
+import type { MailboxRow } from '../../store/repositories/accounts.ts';
 import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
 import type { OutboundQueueTable } from '../../store/schema.ts';
 import { nudgeOutbound } from '../outbound/outbound-signal.ts';
@@ -22,6 +22,7 @@ import { authorizeSender } from './sender.ts';
 import { normalIns } from '../../core/ins.ts';
 import { checkVaultOptions, vaultItemsFor, type VaultOptions } from '../vault/vault-items.ts';
 import { sendVaultNotices } from '../vault/vault-notices.ts';
+import { holdsRight } from '../rights.ts';
 
 export type DepositRequest = {
   principal: Principal;
@@ -221,8 +222,7 @@ async function checkSender(ctx: ServiceContext, request: DepositRequest): Promis
 
 /** Filing into a mailbox (APPEND) changes what every member sees: the manage right. */
 async function checkFiling(ctx: ServiceContext, principal: Principal, mailboxId: string): Promise<void> {
-  const member = principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, mailboxId) : undefined;
-  if (!mayAct(principal, mailboxId, 'manage', member)) throw new MissiveError('forbidden', `${describePrincipal(principal)} may not add messages to this mailbox`);
+  if (!(await holdsRight(ctx, principal, mailboxId, 'manage'))) throw new MissiveError('forbidden', `${describePrincipal(principal)} may not add messages to this mailbox`);
 }
 
 function queueRows(ctx: ServiceContext, deposit: { messageId: string; sender: string; recipients: readonly ResolvedRecipient[]; now: number }): OutboundQueueTable[] {

@@ -7,6 +7,7 @@ import { appendAudit } from '../../store/repositories/audit.ts';
 import { copyEntry, findEntry, removeEntry } from '../../store/repositories/entries.ts';
 import { newId } from '../../store/ids.ts';
 import type { ServiceContext } from '../context.ts';
+import { holdsRight } from '../rights.ts';
 
 /** The prefix of the other mailboxes a user works in (RFC 2342 shared namespace). */
 export const SHARED_PREFIX = 'Shared/';
@@ -182,13 +183,11 @@ export async function storeFlags(ctx: ServiceContext, userId: string, folder: Im
 
 /** Expunging, moving and copying change what every member sees: the manage right. */
 async function requireRead(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
-  const member = await membership(ctx.sql.read, userId, folder.mailboxId);
-  if (!member?.rights.read) throw new MissiveError('forbidden', 'you may not read this mailbox');
+  if (!(await holdsRight(ctx, { kind: 'user', userId }, folder.mailboxId, 'read'))) throw new MissiveError('forbidden', 'you may not read this mailbox');
 }
 
 async function requireManage(ctx: ServiceContext, userId: string, folder: ImapFolder): Promise<void> {
-  const member = await membership(ctx.sql.read, userId, folder.mailboxId);
-  if (!member?.rights.manage) throw new MissiveError('forbidden', 'you may not remove, move or copy messages in this mailbox');
+  if (!(await holdsRight(ctx, { kind: 'user', userId }, folder.mailboxId, 'manage'))) throw new MissiveError('forbidden', 'you may not remove, move or copy messages in this mailbox');
 }
 
 /** EXPUNGE: the given entries leave the folder (the message stays wherever else it is filed); the UIDs removed. */
@@ -261,8 +260,7 @@ async function newFolderPlace(ctx: ServiceContext, userId: string, path: string)
   }
   if (!mailboxId) throw new MissiveError('not_found', `no mailbox of yours for ${path}`);
   if (!FOLDER_NAME.test(name) || name.toUpperCase() === 'INBOX') throw new MissiveError('invalid_argument', 'a folder name is 1 to 100 characters, without / * % " \\ or control characters, and not INBOX');
-  const member = await membership(ctx.sql.read, userId, mailboxId);
-  if (!member?.rights.manage) throw new MissiveError('forbidden', 'you may not change the folders of this mailbox');
+  if (!(await holdsRight(ctx, { kind: 'user', userId }, mailboxId, 'manage'))) throw new MissiveError('forbidden', 'you may not change the folders of this mailbox');
   return { mailboxId, name };
 }
 

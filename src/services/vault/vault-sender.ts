@@ -5,11 +5,10 @@ import { appendProofEvents, countRecipientEvents } from '../../store/repositorie
 import { updateVaultItem, vaultItem, vaultItemsOf, type VaultItemRow } from '../../store/repositories/vault.ts';
 import type { ServiceContext } from '../context.ts';
 import { sentMessageFor } from '../tracking.ts';
-import { mayAct } from '../../core/principal.ts';
-import { membership } from '../../store/repositories/accounts.ts';
 import { findMessage } from '../../store/repositories/messages.ts';
 import { sendVaultCode, sendVaultNotices } from './vault-notices.ts';
 import { codeDigest, linkDigest, newAccessCode, newLinkToken } from './vault-secrets.ts';
+import { holdsRight } from '../rights.ts';
 
 export type VaultCopyView = {
   id: string;
@@ -51,8 +50,7 @@ function viewOf(ctx: ServiceContext, item: VaultItemRow): VaultCopyView {
  */
 async function copyOf(ctx: ServiceContext, principal: Principal, messageId: string, itemId: string): Promise<VaultItemRow> {
   const item = await vaultItem(ctx.sql.read, itemId);
-  const member = item && principal.kind === 'user' ? await membership(ctx.sql.read, principal.userId, item.sender_mailbox_id) : undefined;
-  if (!item || item.message_id !== messageId || !mayAct(principal, item.sender_mailbox_id, 'send', member)) throw new MissiveError('not_found', 'no such vault copy of this message');
+  if (!item || item.message_id !== messageId || !(await holdsRight(ctx, principal, item.sender_mailbox_id, 'send'))) throw new MissiveError('not_found', 'no such vault copy of this message');
   return item;
 }
 
