@@ -19,10 +19,11 @@ export function openSqlite(file: string, options: { cacheMib?: number; mmapMib?:
   // left in free pages where a copy of the file would still hold it.
   database.exec('PRAGMA secure_delete = ON');
   database.exec('PRAGMA busy_timeout = 10000');
-  // Checkpoints copy the WAL into the database and fsync it. The store runs them in a thread of
-  // their own (sqlite-checkpoint-thread.ts); a connection checkpoints itself only when that falls
-  // 256 MB behind, so that the WAL stays bounded even without it.
-  database.exec('PRAGMA wal_autocheckpoint = 65536');
+  // Checkpoints copy the WAL into the database and fsync it. A thread of the store does most of
+  // that in the background (sqlite-checkpoint-thread.ts); the writer still checkpoints every 64 MB
+  // of WAL, which then finds little left to copy, and which, unlike a checkpoint that runs
+  // beside a busy writer, completes, so that the WAL starts over instead of growing.
+  database.exec('PRAGMA wal_autocheckpoint = 16000');
   if (options.cacheMib !== undefined) database.exec(`PRAGMA cache_size = ${-Math.round(options.cacheMib * 1024)}`);
   if (options.mmapMib !== undefined) database.exec(`PRAGMA mmap_size = ${Math.round(options.mmapMib * 1024 * 1024)}`);
   // Prepared once per SQL text, with whether it returns rows (asking SQLite costs a call).

@@ -3,9 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 /**
  * Copies the write-ahead log into the database file every few hundred milliseconds (a passive
- * checkpoint: it never waits for or blocks the writer or readers). Done here, the copy and its
- * fsync no longer stall the commit that happens to cross the WAL's size limit: the writer
- * thread keeps committing deposits meanwhile.
+ * checkpoint: it never waits for or blocks the writer or readers). Done here, most of the copy
+ * and its fsync no longer stall the commit that crosses the WAL's size limit: the writer keeps
+ * committing deposits meanwhile, and its own checkpoint finds little left to do.
  */
 const { file, intervalMs } = workerData as { file: string; intervalMs: number };
 const database = new DatabaseSync(file);

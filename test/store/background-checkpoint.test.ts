@@ -31,7 +31,7 @@ test('SQLite: the write-ahead log is copied into the database file in the backgr
     await seedSmallOperator(rt.ctx);
     for (let i = 0; i < 20; i++) await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', rawMessage({ from: `emartin@${DOMAIN}`, to: [`sbernard@${DOMAIN}`], subject: `Dossier ${i}` }));
     const file = path.join(rt.dataDir, 'missive.sqlite');
-    // A few megabytes of WAL at most: far below the writer's own threshold (256 MB).
+    // A few megabytes of WAL at most: far below the writer's own threshold (64 MB).
     await eventually('the deposits reach the database file', () => messagesInMainFile(file) === 20, 10_000);
     assert.equal(messagesInMainFile(file), 20);
   } finally {
