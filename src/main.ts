@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, isLoopback, loadConfig, type Config } from './config/config.ts';
+import { ConfigError, isLoopback, loadConfig, parseTrustedProxies, type Config } from './config/config.ts';
 import { createLogger } from './observability/log.ts';
 import { startSmtp, type SmtpServices } from './runtime/start-smtp.ts';
 import { startHttp } from './protocols/http/server.ts';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     secureCookies: !isLoopback(config.httpHost),
     webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)),
     rateLimitPerMinute: config.httpRateLimitPerMinute,
+    trustedProxies: parseTrustedProxies(config.trustedProxies),
   });
 
   const smtp = await startSmtp(config, ctx, log);

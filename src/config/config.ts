@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { isDomain } from '../core/address.ts';
 
@@ -65,6 +66,11 @@ export type Config = {
   notifyFrom: string;
   /** Requests per minute the HTTP API accepts from one session (or, before login, one address). */
   httpRateLimitPerMinute: number;
+  /**
+   * Reverse proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the
+   * client: limits per address (vault codes, logins) then count clients, not the proxy.
+   */
+  trustedProxies: string;
   /** Where people outside reach the web client (vault links); empty: http://httpHost:httpPort in development. */
   publicUrl: string;
   /** Days a vault link lives unless the sender says otherwise. */
@@ -117,6 +123,7 @@ export const CONFIG_KEYS: readonly Key[] = [
   { name: 'notifyRelayUrl', env: 'MISSIVE_NOTIFY_RELAY_URL', kind: 'string', help: 'mail relay for login codes and alerts: smtps://user:pass@host:465 or smtp://host:587 (STARTTLS required off loopback)' },
   { name: 'notifyFrom', env: 'MISSIVE_NOTIFY_FROM', kind: 'string', help: 'From of codes and alerts (default Missive <ne-pas-repondre@domain>)' },
   { name: 'httpRateLimitPerMinute', env: 'MISSIVE_HTTP_RATE_LIMIT_PER_MINUTE', kind: 'integer', min: 10, max: 1_000_000, help: 'HTTP API requests per minute per session, or per address before login (default 600)' },
+  { name: 'trustedProxies', env: 'MISSIVE_TRUSTED_PROXIES', kind: 'string', help: "reverse proxies whose X-Forwarded-For names the client, IPs or CIDRs, comma-separated (default 127.0.0.1,::1 in production, where HTTP listens on loopback behind one; none in development)" },
   { name: 'publicUrl', env: 'MISSIVE_PUBLIC_URL', kind: 'string', help: 'https://… where people outside the trust space open vault links (required in production)' },
   { name: 'vaultLinkDays', env: 'MISSIVE_VAULT_LINK_DAYS', kind: 'integer', min: 1, max: 90, help: 'days a vault link lives unless the sender chooses (default 30)' },
   { name: 'smsUrl', env: 'MISSIVE_SMS_URL', kind: 'string', help: "SMS provider endpoint: https://…, POSTed JSON {to, text} with the token as bearer" },
@@ -246,6 +253,7 @@ function finish(given: Partial<Config>, cwd: string): Config {
     notifyRelayUrl: given.notifyRelayUrl ?? '',
     notifyFrom: given.notifyFrom ?? '',
     httpRateLimitPerMinute: given.httpRateLimitPerMinute ?? 600,
+    trustedProxies: given.trustedProxies ?? (development ? '' : '127.0.0.1,::1'),
     publicUrl: given.publicUrl ?? '',
     vaultLinkDays: given.vaultLinkDays ?? 30,
     smsUrl: given.smsUrl ?? '',
@@ -266,6 +274,11 @@ function finish(given: Partial<Config>, cwd: string): Config {
   }
   if (config.publicUrl !== '' && !/^https?:\/\/[^/?#\s]+\/?$/.test(config.publicUrl)) {
     throw new ConfigError('configuration: publicUrl (MISSIVE_PUBLIC_URL) must be https://host[:port], without a path');
+  }
+  try {
+    parseTrustedProxies(config.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`configuration: trustedProxies (MISSIVE_TRUSTED_PROXIES): ${(error as Error).message}`);
   }
   if (config.smsUrl !== '' && !/^https?:\/\/\S+$/.test(config.smsUrl)) throw new ConfigError('configuration: smsUrl (MISSIVE_SMS_URL) must be an http(s):// URL');
   config.publicUrl = config.publicUrl.replace(/\/$/, '') || `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${config.httpPort}`;
@@ -297,6 +310,20 @@ function refuseDevelopmentSettings(config: Config): void {
     problems.push("tlsTrustAnchorFile (MISSIVE_TLS_TRUST_ANCHOR_FILE) must name the sector PKI's root: other operators' certificates are checked against it");
   }
   if (problems.length > 0) throw new ConfigError(`configuration refused in production mode:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** `address, address/prefix, …` as a list; an entry that is neither an IP address nor a CIDR range is an error naming it. */
+export function parseTrustedProxies(text: string): string[] {
+  const proxies = text.split(/[,\s]+/).filter(Boolean);
+  for (const entry of proxies) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    if (family === 0 || extra !== undefined || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) {
+      throw new Error(`${JSON.stringify(entry.slice(0, 60))} is not an IP address or a CIDR range`);
+    }
+  }
+  return proxies;
 }
 
 /** `domain=host:port, …` as a map; a bad entry is an error naming it. */

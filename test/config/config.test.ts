@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, isLoopback, loadConfig, type Config } from '../../src/config/config.ts';
+import { ConfigError, isLoopback, loadConfig, parseTrustedProxies, type Config } from '../../src/config/config.ts';
 
 // A directory of our own as cwd: the real working directory might hold a missive.config.json.
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'missive-config-'));
@@ -78,6 +78,7 @@ describe('loadConfig: defaults', () => {
       notifyRelayUrl: '',
       notifyFrom: 'Missive <ne-pas-repondre@demo.mssante.test>',
       httpRateLimitPerMinute: 600,
+      trustedProxies: '',
       publicUrl: 'http://127.0.0.1:8080',
       vaultLinkDays: 30,
       smsUrl: '',
@@ -215,6 +216,8 @@ describe('loadConfig: production mode', () => {
     const config = load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_TLS_CERT_FILE: 'server.crt', MISSIVE_TLS_KEY_FILE: 'server.key', MISSIVE_TLS_TRUST_ANCHOR_FILE: 'igc-sante.pem' });
     assert.deepEqual([config.devOutbox, config.demoSeed, config.allowKeyGeneration, config.httpHost], [false, false, false, '127.0.0.1']);
     assert.deepEqual([config.smtpSubmissionPort, config.smtpsPort, config.imapPort, config.imapsPort, config.allowTls13], [587, 465, 143, 993, false]);
+    // HTTP listens on loopback behind a reverse proxy: that proxy says who the client is.
+    assert.equal(config.trustedProxies, '127.0.0.1,::1');
     refused(() => load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25' }), 'production mode', 'tlsCertFile and tlsKeyFile');
     assert.equal(load({ MISSIVE_MODE: 'production', MISSIVE_PUBLIC_URL: 'https://missive.example', MISSIVE_NOTIFY_RELAY_URL: 'smtp://127.0.0.1:25', MISSIVE_SMTP_SUBMISSION_PORT: '-1', MISSIVE_SMTPS_PORT: '-1', MISSIVE_SMTP_EXCHANGE_PORT: '-1', MISSIVE_IMAP_PORT: '-1', MISSIVE_IMAPS_PORT: '-1' }).smtpsPort, -1);
   });
@@ -226,5 +229,16 @@ describe('isLoopback', () => {
       ['127.0.0.1', '127.1.2.3', '::1', 'localhost', '0.0.0.0', '::', '10.0.0.1', '127.0.0.1.example.fr', 'localhost.example.fr'].map(isLoopback),
       [true, true, true, true, false, false, false, false, false],
     );
+  });
+});
+
+describe('parseTrustedProxies', () => {
+  it('takes IP addresses and CIDR ranges, and refuses anything else by name', () => {
+    assert.deepEqual(parseTrustedProxies('127.0.0.1, ::1,10.0.0.0/8 fd00::/8'), ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8']);
+    assert.deepEqual(parseTrustedProxies(''), []);
+    for (const bad of ['localhost', '10.0.0.0/33', '::1/129', '10.0.0.1/8/1', '999.1.1.1', '10.0.0.0/']) {
+      assert.throws(() => parseTrustedProxies(bad), /is not an IP address or a CIDR range/, bad);
+    }
+    refused(() => load({ MISSIVE_TRUSTED_PROXIES: 'proxy.local' }), 'trustedProxies (MISSIVE_TRUSTED_PROXIES)', 'proxy.local');
   });
 });

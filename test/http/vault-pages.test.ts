@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { openRuntime } from '../../src/runtime/open-runtime.ts';
+import { buildHttpApp } from '../../src/protocols/http/app.ts';
 import { sendComposed } from '../../src/services/compose.ts';
 import { receiveUpload } from '../../src/services/uploads.ts';
 import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
@@ -117,6 +118,26 @@ engineTest('vault pages: five wrong codes block the link with a clear page; an a
   let limited = 0;
   for (let i = 0; i < 20; i++) if ((await post('B'.repeat(43), '00000000')).status === 429) limited++;
   assert.ok(limited > 0, 'per-address limit on code attempts');
+});
+
+engineTest('vault pages: behind a trusted reverse proxy the code limit counts each client it names; a header from anyone else changes nothing', async (t, rt) => {
+  const post = (url: string, client: string) =>
+    fetch(`${url}/coffre/${'B'.repeat(43)}/code`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client }, body: 'code=00000000' });
+  const proxied = await serve(rt, { trustedProxies: ['127.0.0.1', '::1'] });
+  t.after(() => proxied.app.close());
+  const statuses = [];
+  for (let i = 0; i < 21; i++) statuses.push((await post(proxied.url, '203.0.113.5')).status);
+  assert.equal(statuses.at(-1), 429, 'one client past the limit is slowed down');
+  assert.notEqual((await post(proxied.url, '203.0.113.6')).status, 429, 'another client behind the same proxy is not');
+
+  // Not configured: the header is the client's own word, and the limit stays on the address seen.
+  await proxied.app.close();
+  const direct = await buildHttpApp(rt.ctx, { version: 'test', devOutbox: true, secureCookies: false });
+  t.after(() => direct.close());
+  const url = await direct.listen({ host: '127.0.0.1', port: 0 });
+  let limited = 0;
+  for (let i = 0; i < 21; i++) if ((await post(url, `198.51.100.${i}`)).status === 429) limited++;
+  assert.ok(limited > 0, 'a forged X-Forwarded-For does not escape the limit');
 });
 
 test('vault: no link, code or session reaches the log, even at debug level and when a notification fails', async (t) => {

@@ -33,6 +33,8 @@ export type HttpOptions = {
   webRoot?: string;
   /** Requests per minute per session (per address before login); default 600. */
   rateLimitPerMinute?: number;
+  /** Proxies whose X-Forwarded-For gives the client's address (config trustedProxies); none: the peer is the client. */
+  trustedProxies?: readonly string[];
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -52,7 +54,9 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpOptions): P
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Behind a reverse proxy every request comes from it: per-address limits would then be one
+    // limit for everyone. Only the configured proxies are believed about who the client is.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
     // Unknown properties are refused, not silently dropped: bad input gets a clear error.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
