@@ -71,8 +71,15 @@ async function openEmbedded(file: string, options: SqlOptions, log: Logger): Pro
     healthy: async () => (dialect?.failure() ?? null) === null && (await databaseAnswers(reader)),
     async scrub() {
       // secure_delete zeroed freed pages in the database; old page images may remain in the
-      // WAL until a checkpoint rewrites and truncates it.
-      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(writer);
+      // WAL until a checkpoint rewrites and truncates it. The background checkpoint holding the
+      // checkpoint lock makes this one answer "busy" at once, without truncating: it is tried
+      // again, and a WAL left untruncated is an error, not a silence.
+      for (let attempt = 0; ; attempt++) {
+        const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(writer);
+        if (Number(rows[0]?.busy ?? 1) === 0) return;
+        if (attempt === SCRUB_ATTEMPTS) throw new Error('the database log could not be truncated after a purge: a checkpoint stayed busy');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async close() {
       await committer.close();
@@ -94,6 +101,8 @@ function startCheckpointer(file: string, log: Logger): Worker {
 }
 
 const CHECKPOINT_INTERVAL_MS = 200;
+/** Tries of the truncating checkpoint after a purge, 50 ms apart. */
+const SCRUB_ATTEMPTS = 200;
 
 async function openPostgres(url: string, log: Logger): Promise<SqlStore> {
   const pool = new pg.Pool({

@@ -3,11 +3,36 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import type { ContentReader } from '../../src/store/content-reader.ts';
-import { engineTest } from '../support/engines.ts';
+import { engineTest, type TestRuntime } from '../support/engines.ts';
 import { startTestImap } from '../support/imap.ts';
 import { DOMAIN, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 
 const MESSAGES = 48;
+
+/** A raw IMAP client that keeps everything it received, and can wait for a pattern in it. */
+function rawClient(t: { after(fn: () => void): void }, port: number) {
+  const socket = connect(port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  const chunks: Buffer[] = [];
+  let received = 0;
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  const text = () => Buffer.concat(chunks).toString('latin1');
+  const until = async (pattern: RegExp) => {
+    for (let waited = 0; !pattern.test(text()); waited += 20) {
+      if (waited > 30_000) throw new Error(`no ${pattern}`);
+      await sleep(20);
+    }
+  };
+  return { socket, text, until, received: () => received };
+}
+
+async function openings(rt: TestRuntime): Promise<number> {
+  const row = await rt.ctx.sql.read.selectFrom('proof_event').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'opened').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 engineTest('IMAP FETCH of bodies follows the client: one that stops reading holds the command (the server reads no further), and gets every body intact once it reads again', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
@@ -24,36 +49,59 @@ engineTest('IMAP FETCH of bodies follows the client: one that stops reading hold
   const contents: ContentReader = { filedIn: (...args) => (batchesRead++, rt.ctx.contents.filedIn(...args)), close: () => rt.ctx.contents.close() };
   const imap = await startTestImap(t, { ...rt, ctx: { ...rt.ctx, contents } }, { plainLoginAllowed: true });
 
-  const socket = connect(imap.port, '127.0.0.1');
-  t.after(() => socket.destroy());
-  const chunks: Buffer[] = [];
-  let received = 0;
-  socket.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    received += chunk.length;
-  });
-  const until = async (pattern: RegExp) => {
-    for (let waited = 0; !pattern.test(Buffer.concat(chunks).toString('latin1')); waited += 20) {
-      if (waited > 30_000) throw new Error(`no ${pattern}`);
-      await sleep(20);
-    }
-  };
-  await until(/^\* OK/);
-  socket.write(`a LOGIN sbernard ${secret}\r\nb EXAMINE INBOX\r\n`);
-  await until(/b OK/);
-  socket.write('c UID FETCH 1:* BODY.PEEK[]\r\n');
-  await until(/\* 1 FETCH/);
-  socket.pause();
+  const client = rawClient(t, imap.port);
+  await client.until(/^\* OK/);
+  client.socket.write(`a LOGIN sbernard ${secret}\r\nb EXAMINE INBOX\r\n`);
+  await client.until(/b OK/);
+  client.socket.write('c UID FETCH 1:* BODY.PEEK[]\r\n');
+  await client.until(/\* 1 FETCH/);
+  client.socket.pause();
   await sleep(1_500);
   const whilePaused = batchesRead;
   await sleep(500);
   assert.equal(batchesRead, whilePaused, 'nothing more is read while the client reads nothing');
-  assert.ok(received < 40 * 1024 * 1024, `the client took ${received} bytes`);
+  assert.ok(client.received() < 40 * 1024 * 1024, `the client took ${client.received()} bytes`);
   assert.ok(whilePaused < 12, `the server read ${whilePaused} batches ahead of a client that stopped reading`);
 
-  socket.resume();
-  await until(/c OK/);
-  const text = Buffer.concat(chunks).toString('latin1');
-  const literals = [...text.matchAll(/\* (\d+) FETCH \(UID \d+ BODY\[\] \{(\d+)\}\r\n/g)].map((match) => Number(match[2]));
+  // A client that goes away: nothing more is read, nor proven opened, for it.
+  const leaving = rawClient(t, imap.port);
+  await leaving.until(/^\* OK/);
+  leaving.socket.write(`a LOGIN sbernard ${secret}\r\nb SELECT INBOX\r\n`);
+  await leaving.until(/b OK/);
+  leaving.socket.write('c UID FETCH 1:* BODY[]\r\n');
+  await leaving.until(/\* 1 FETCH/);
+  leaving.socket.pause();
+  await sleep(300);
+  leaving.socket.destroy();
+  await sleep(1_000);
+  const proven = await openings(rt);
+  assert.ok(proven > 0 && proven < MESSAGES / 2, `${proven} openings proven for a client that left after the first bodies`);
+  await sleep(500);
+  assert.equal(await openings(rt), proven, 'no more openings once the client is gone');
+
+  client.socket.resume();
+  await client.until(/c OK/);
+  const literals = [...client.text().matchAll(/\* (\d+) FETCH \(UID \d+ BODY\[\] \{(\d+)\}\r\n/g)].map((match) => Number(match[2]));
   assert.deepEqual(literals, sizes);
+});
+
+engineTest('IMAP FETCH: a command that fails part way (a part Missive cannot decode) has proven openings only for the batch it was writing', async (t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  for (let i = 0; i < 70; i++) {
+    // The third message's attachment has a transfer encoding Missive cannot undo.
+    const attachment = i === 2 ? undefined : { name: `cr-${i}.pdf`, bytes: Buffer.from(`%PDF-1.4 ${i}`) };
+    const raw = attachment
+      ? rawMessage({ from: `emartin@${DOMAIN}`, to: [`sbernard@${DOMAIN}`], subject: `Dossier ${i}`, attachment })
+      : Buffer.from(`From: emartin@${DOMAIN}\r\nTo: sbernard@${DOMAIN}\r\nSubject: Dossier ${i}\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 cr.pdf\r\n`);
+    await send(rt.ctx, `emartin@${DOMAIN}`, 'emartin', raw);
+  }
+  const { secret } = await createAppPassword(rt.ctx, 'sbernard', 'test');
+  const imap = await startTestImap(t, rt, { plainLoginAllowed: true });
+  const client = rawClient(t, imap.port);
+  await client.until(/^\* OK/);
+  client.socket.write(`a LOGIN sbernard ${secret}\r\nb SELECT INBOX\r\nc FETCH 1:70 (BINARY[1])\r\n`);
+  await client.until(/c NO \[UNKNOWN-CTE\]/);
+  // Bodies go a batch of 64 at a time: nothing of the second batch (65-70) was opened.
+  const proven = await openings(rt);
+  assert.ok(proven <= 64, `${proven} openings proven`);
 });

@@ -125,12 +125,14 @@ export class ImapSession {
   }
 
   /**
-   * Resolves once the client has taken most of what was written: a long FETCH of bodies waits
-   * here instead of buffering a mailbox's worth of responses in memory.
+   * Resolves once the client has taken most of what was written, with whether it is still there:
+   * a long FETCH of bodies waits here instead of buffering a mailbox's worth of responses in
+   * memory, and stops when the connection is gone.
    */
-  async drained(): Promise<void> {
+  async drained(): Promise<boolean> {
     const socket = this.#socket;
-    if (socket.destroyed || socket.writableLength < SEND_BUFFER_BYTES) return;
+    if (socket.destroyed) return false;
+    if (socket.writableLength < SEND_BUFFER_BYTES) return true;
     // Corked, what is buffered would wait for an uncork that never comes while this waits.
     const corks = socket.writableCorked;
     for (let i = 0; i < corks; i++) socket.uncork();
@@ -145,6 +147,7 @@ export class ImapSession {
       socket.on('close', done);
     });
     for (let i = 0; i < corks; i++) socket.cork();
+    return !socket.destroyed;
   }
 
   untagged(...items: ResponseValue[]): void {

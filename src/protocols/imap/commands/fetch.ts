@@ -52,7 +52,7 @@ export const FETCH: CommandHandler = {
     }
     const rows = await entryRows(session, selection, uids, {
       // Structures, and the parts of a section or BINARY, come from the index; a whole body needs none.
-      index: items.some((item) => item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section) || (item.section && (item.section.length > 0 || item.name !== 'BODY'))),
+      index: items.some((item) => item.name === 'BODYSTRUCTURE' || (item.name === 'BODY' && !item.section) || (item.section && item.section.length > 0) || item.name.startsWith('BINARY')),
       envelope: items.some((item) => item.name === 'ENVELOPE'),
     });
     const content = items.filter((item) => item.section);
@@ -63,23 +63,25 @@ export const FETCH: CommandHandler = {
       const row = rows.get(uid);
       return row && (changedSince === null || row.modseq > changedSince) ? [row] : [];
     });
-    // Bodies are read, decrypted and proven a batch at a time, and answered in order; the next
-    // batch is being read while this one is written.
+    // Bodies are read, decrypted and proven a batch at a time, and answered in order. Peeks are
+    // read ahead while a batch is written; an opening is proven only for the batch about to be
+    // written, so that a command that ends early (an error, a client gone) proves nothing unsent
+    // beyond it.
     const batches = content.length === 0 ? [wanted] : batchesOf(wanted);
+    const ahead = peek ? READ_AHEAD : 0;
     const reading: Promise<OpenedBatch>[] = [];
     const readNext = () => {
-      const ahead = open(batches[reading.length]!);
+      const next = open(batches[reading.length]!);
       // Left unawaited when the command ends early, its failure must not go unhandled.
-      ahead.catch(() => {});
-      reading.push(ahead);
+      next.catch(() => {});
+      reading.push(next);
     };
-    while (reading.length < Math.min(READ_AHEAD, batches.length)) readNext();
     for (let i = 0; i < batches.length; i++) {
+      while (reading.length < Math.min(i + 1 + ahead, batches.length)) readNext();
       const batch = batches[i]!;
       const { contents: opened, release } = await reading[i]!;
       // Written batches are let go of as they go.
       reading[i] = Promise.resolve(NOTHING_OPENED);
-      if (reading.length < batches.length) readNext();
       const seen = content.some((item) => !item.peek) && !selection.readOnly ? await markSeen(session, selection, batch.filter((row) => opened.has(row.messageId))) : new Map<number, string[]>();
       for (const row of batch) {
         const seq = selection.uids.seqOf(row.uid);
@@ -99,8 +101,9 @@ export const FETCH: CommandHandler = {
       }
       // The batch's memory serves again once the socket no longer needs it.
       void session.flushed().then(release);
-      // A client that reads slowly holds the command here, not a mailbox's worth of memory.
-      await session.drained();
+      // A client that reads slowly holds the command here, not a mailbox's worth of memory; one
+      // that has gone gets nothing more read, decrypted or proven for it.
+      if (!(await session.drained())) return;
     }
     session.reply(command, 'OK', `${command.name} completed`);
   },
@@ -213,6 +216,7 @@ function produce(row: Row, item: Item, opened: OpenedContent | undefined): Respo
 class UnknownEncoding extends Error {}
 
 function binary(opened: OpenedContent, index: MessageIndex | null, item: Item): ResponseValue[] {
+  // No index: the message was purged meanwhile (its content is then absent too), nothing to show.
   if (!index) return [];
   const path = item.section?.[0]?.type === 'atom' ? item.section[0].value : '';
   const decoded = binaryOf(index.structure, opened.content, path);
