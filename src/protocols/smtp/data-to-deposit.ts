@@ -5,6 +5,7 @@ import { MissiveError } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { deposit } from '../../services/deposit/deposit.ts';
+import { fileCodesToDictate } from '../../services/vault/vault-codes-notice.ts';
 import { smtpReply, type SmtpReplyError } from './replies.ts';
 
 /**
@@ -30,6 +31,13 @@ export function depositData(
       await drained;
       if (stream.sizeExceeded) return callback(smtpReply(tooLarge()));
       callback(null, `Ok: stored as ${result.messageId}`);
+      // Codes the sender is to dictate: a mail client showed them nowhere, the sender's Inbox will.
+      const codes = result.vault.flatMap((copy) => (copy.code ? [{ address: copy.address, code: copy.code, expiresAt: copy.expiresAt }] : []));
+      if (codes.length > 0) {
+        fileCodesToDictate(ctx, request.from, result.messageId, codes).catch((error: unknown) =>
+          ctx.log.error('the codes to dictate could not be filed for the sender (Suivi gives new ones)', { error, message: result.messageId }),
+        );
+      }
     },
     async (error: unknown) => {
       stream.resume();
