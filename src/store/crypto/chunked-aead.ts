@@ -49,10 +49,13 @@ function chunkNonce(prefix: Buffer, counter: number, last: boolean): Buffer {
   return nonce;
 }
 
-function seal(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer {
+/** One sealed frame as its pieces (ciphertext, then tag): the stream is bytes, not frames, so they need no joining. */
+function seal(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
-  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const ciphertext = cipher.update(plaintext);
+  const rest = cipher.final();
+  return rest.length > 0 ? [ciphertext, rest, cipher.getAuthTag()] : [ciphertext, cipher.getAuthTag()];
 }
 
 /** Returns the plaintext, or undefined if the chunk does not authenticate under these parameters. */
@@ -94,7 +97,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
   let counter = 0;
   let headerSent = false;
 
-  const sealNext = (last: boolean): Buffer => {
+  const sealNext = (last: boolean): Buffer[] => {
     if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
     return seal(secretKey, prefix, aad, counter++, last, pending.subarray(0, filled));
   };
@@ -110,7 +113,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
       let offset = 0;
       while (offset < chunk.length) {
         if (filled === chunkSize) {
-          out.push(sealNext(false));
+          out.push(...sealNext(false));
           filled = 0;
         }
         const n = Math.min(chunkSize - filled, chunk.length - offset);
@@ -123,7 +126,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
     finish() {
       const out: Buffer[] = [];
       start(out);
-      out.push(sealNext(true));
+      out.push(...sealNext(true));
       filled = 0;
       return out;
     },
