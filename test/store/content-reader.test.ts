@@ -15,11 +15,11 @@ async function inbox(rt: TestRuntime, count: number, body = (i: number) => `Mess
     const raw = rawMessage({ from: at('emartin'), to: [at('sbernard')], subject: `Compte rendu ${i}`, body: body(i) });
     messages.push({ id: (await send(rt.ctx, at('emartin'), 'emartin', raw)).messageId, raw });
   }
-  return { messages, mailboxId: mailboxes.sbernard! };
+  return { messages, mailboxId: mailboxes.sbernard!, otherMailboxId: mailboxes.khaddad! };
 }
 
 engineTest('content reader: a batch comes back decrypted, only what is filed in the mailbox, purged ones left out', async (_t, rt) => {
-  const { messages, mailboxId } = await inbox(rt, 3);
+  const { messages, mailboxId, otherMailboxId } = await inbox(rt, 3);
   const [first, second, third] = messages;
   await rt.ctx.sql.write((trx) => trx.updateTable('message').set({ purged_at: rt.clock.now }).where('id', '=', third!.id).execute());
   const batch = await rt.ctx.contents.filedIn(mailboxId, [first!.id, second!.id, third!.id, 'msg_doesnotexist']);
@@ -27,7 +27,8 @@ engineTest('content reader: a batch comes back decrypted, only what is filed in 
     new Map(batch.filed.map(({ message, content }) => [message.id, content])),
     new Map([[first!.id, first!.raw], [second!.id, second!.raw]]),
   );
-  const elsewhere = await rt.ctx.contents.filedIn(mailboxId.replace(/.$/, 'x'), [first!.id]);
+  // Another mailbox, which exists but does not hold it.
+  const elsewhere = await rt.ctx.contents.filedIn(otherMailboxId, [first!.id]);
   assert.deepEqual(elsewhere.filed, []);
   batch.release();
 });
