@@ -78,13 +78,14 @@ export type ContentReply =
 /**
  * SQLite: reading a batch of contents (overflow pages copied out of the file) and decrypting
  * them is synchronous work that would hold the event loop while the socket it feeds sits idle.
- * Here it runs in reader threads, each with its own read-only connection, and the plaintexts
- * come back transferred, not copied: the main thread writes one batch while the next is read.
+ * Here it runs in reader threads (up to four, or as many as there are cores, each started when
+ * the others are busy), each with its own read-only connection, and the plaintexts come back
+ * transferred, not copied: the main thread writes one batch while the next is read.
  * Released batch buffers go back to a thread with the next request, so that steady reading
  * allocates nothing; any view the main thread still held is then emptied (detached), never
  * showing another batch's bytes.
  */
-export function threadedContentReader(file: string, kek: KeyEncryptionKey, threads = Math.min(2, availableParallelism())): ContentReader {
+export function threadedContentReader(file: string, kek: KeyEncryptionKey, threads = Math.min(4, availableParallelism())): ContentReader {
   type Thread = { worker: Worker; pending: Map<number, { resolve(reply: ContentReply): void; reject(error: Error): void }> };
   const pool: Thread[] = [];
   const spare: ArrayBuffer[] = [];
