@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import { SPECIAL_FOLDERS, type MailboxKind, type Rights } from '../../core/mailbox.ts';
 import { newId } from '../ids.ts';
 import type { Flag, FolderTable, MailboxTable, StructureTable, UserAccountTable } from '../schema.ts';
+import { prepared } from './prepared.ts';
 import type { Queryable } from './queryable.ts';
 
 export type MailboxRow = Selectable<MailboxTable>;
@@ -91,8 +92,14 @@ export async function findMailboxByKey(q: Queryable, addressKey: string): Promis
 
 export async function findMailboxesByKeys(q: Queryable, addressKeys: readonly string[]): Promise<MailboxRow[]> {
   if (addressKeys.length === 0) return [];
-  return q.selectFrom('mailbox').selectAll().where('address_key', 'in', addressKeys).execute();
+  return mailboxesByKeysQuery(q, addressKeys);
 }
+
+// Every deposit resolves its recipients with it: compiled once per number of addresses.
+const mailboxesByKeysQuery = prepared(
+  (q, addressKeys: readonly string[]) => q.selectFrom('mailbox').selectAll().where('address_key', 'in', addressKeys),
+  (addressKeys) => String(addressKeys.length),
+);
 
 export async function findMailbox(q: Queryable, id: string): Promise<MailboxRow | undefined> {
   return q.selectFrom('mailbox').selectAll().where('id', '=', id).executeTakeFirst();
@@ -139,18 +146,23 @@ export async function membership(q: Queryable, userId: string, mailboxId: string
 
 /** The mailbox at an address and, in the same query, a user's active membership of it. */
 export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<{ mailbox: MailboxRow; member: MemberRow | undefined } | undefined> {
-  const row = await q
-    .selectFrom('mailbox as b')
-    .leftJoin(activeMembers(q).where('m.user_id', '=', userId).as('m'), 'm.mailbox_id', 'b.id')
-    .selectAll('b')
-    .select(['m.user_id as member_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
-    .where('b.address_key', '=', addressKey)
-    .executeTakeFirst();
+  const [row] = await mailboxAndMembershipQuery(q, addressKey, userId);
   if (!row) return undefined;
   const { member_user_id, can_read, can_send, can_manage, ...mailbox } = row;
   const member = member_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: member_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
   return { mailbox, member };
 }
+
+// Asked for every message submitted: compiled once (see prepared.ts).
+const mailboxAndMembershipQuery = prepared((q, addressKey: string, userId: string) =>
+  q
+    .selectFrom('mailbox as b')
+    .leftJoin(activeMembers(q).where('m.user_id', '=', userId).as('m'), 'm.mailbox_id', 'b.id')
+    .selectAll('b')
+    .select(['m.user_id as member_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
+    .where('b.address_key', '=', addressKey)
+    .limit(1),
+);
 
 function toMember(row: { mailbox_id: string; user_id: string; can_read: number; can_send: number; can_manage: number }): MemberRow {
   return {

@@ -1,4 +1,5 @@
 import type { UserPreferenceTable } from '../schema.ts';
+import { prepared } from './prepared.ts';
 import type { Queryable } from './queryable.ts';
 
 export type PreferenceRow = UserPreferenceTable;
@@ -50,19 +51,30 @@ export async function alertCandidates(
   quietSince: number,
   kind: AlertKind = 'arrival',
 ): Promise<Array<{ userId: string; notifyEmail: string; language: 'fr' | 'en' }>> {
+  const rows = await ALERT_CANDIDATES[kind](q, mailboxId, quietSince);
+  return rows.map((row) => ({ userId: row.id, notifyEmail: row.notify_email as string, language: row.language === 'en' ? 'en' : 'fr' }));
+}
+
+// Asked at every arrival: compiled once per kind of alert (see prepared.ts).
+const ALERT_CANDIDATES = {
+  arrival: candidatesQuery('arrival'),
+  tracking: candidatesQuery('tracking'),
+};
+
+function candidatesQuery(kind: AlertKind) {
   const wanted = `p.${ALERT_COLUMNS[kind].wanted}` as const;
   const last = `p.${ALERT_COLUMNS[kind].last}` as const;
-  const rows = await q
-    .selectFrom('mailbox_member as m')
-    .innerJoin('user_account as u', 'u.id', 'm.user_id')
-    .innerJoin('user_preference as p', 'p.user_id', 'm.user_id')
-    .select(['u.id', 'u.notify_email', 'p.language'])
-    .where('m.mailbox_id', '=', mailboxId)
-    .where('m.can_read', '=', 1)
-    .where('u.disabled_at', 'is', null)
-    .where('u.notify_email', 'is not', null)
-    .where(wanted, '=', 1)
-    .where((eb) => eb.or([eb(last, 'is', null), eb(last, '<', quietSince)]))
-    .execute();
-  return rows.map((row) => ({ userId: row.id, notifyEmail: row.notify_email as string, language: row.language === 'en' ? 'en' : 'fr' }));
+  return prepared((q, mailboxId: string, quietSince: number) =>
+    q
+      .selectFrom('mailbox_member as m')
+      .innerJoin('user_account as u', 'u.id', 'm.user_id')
+      .innerJoin('user_preference as p', 'p.user_id', 'm.user_id')
+      .select(['u.id', 'u.notify_email', 'p.language'])
+      .where('m.mailbox_id', '=', mailboxId)
+      .where('m.can_read', '=', 1)
+      .where('u.disabled_at', 'is', null)
+      .where('u.notify_email', 'is not', null)
+      .where(wanted, '=', 1)
+      .where((eb) => eb.or([eb(last, 'is', null), eb(last, '<', quietSince)])),
+  );
 }
