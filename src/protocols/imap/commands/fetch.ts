@@ -109,8 +109,12 @@ export const FETCH: CommandHandler = {
   },
 };
 
-/** Bodies read at once: up to 64 messages, or fewer past 4 MB (one at least). */
+/**
+ * Bodies read at once: up to 64 messages, or fewer past 4 MB (one at least). The first batch is
+ * smaller, so that the first bytes leave sooner while the next batches are read.
+ */
 const BATCH_MESSAGES = 64;
+const FIRST_BATCH_MESSAGES = 16;
 const BATCH_BYTES = 4 * 1024 * 1024;
 const NOTHING_OPENED: OpenedBatch = { contents: new Map(), release: () => {} };
 /** Batches being read while one is written (the SQLite store reads them on as many threads). */
@@ -121,7 +125,7 @@ function batchesOf(rows: readonly Row[]): Row[][] {
   let batch: Row[] = [];
   let bytes = 0;
   for (const row of rows) {
-    if (batch.length === BATCH_MESSAGES || (batch.length > 0 && bytes + row.size > BATCH_BYTES)) {
+    if (batch.length === (batches.length === 0 ? FIRST_BATCH_MESSAGES : BATCH_MESSAGES) || (batch.length > 0 && bytes + row.size > BATCH_BYTES)) {
       batches.push(batch);
       batch = [];
       bytes = 0;
