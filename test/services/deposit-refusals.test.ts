@@ -209,3 +209,13 @@ storageTest('no trace when the source fails mid-stream (client gone): the audit 
     { actor: 'user:emartin', action: 'deposit', target: null, result: 'error', detail: { channel: 'smtp', errorCode: 'internal' } },
   ]);
 });
+
+engineTest('a disabled user may no longer send from a mailbox she is still a member of; the other members still may', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  await grantMember(rt.ctx, at('cardiologie'), 'sbernard', { read: true, send: true, manage: false });
+  const fromCardio = (userId: string) => deposit(rt.ctx, { principal: { kind: 'user', userId }, channel: 'api', envelope: { from: at('cardiologie'), to: [at('khaddad')] }, source: [note(at('cardiologie'), [at('khaddad')])] });
+  await fromCardio('sbernard');
+  await rt.ctx.sql.write((trx) => trx.updateTable('user_account').set({ disabled_at: rt.clock.now }).where('id', '=', 'sbernard').execute());
+  await expectCode(fromCardio('sbernard'), 'forbidden');
+  await fromCardio('emartin');
+});

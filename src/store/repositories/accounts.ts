@@ -148,18 +148,21 @@ export async function membership(q: Queryable, userId: string, mailboxId: string
 export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<{ mailbox: MailboxRow; member: MemberRow | undefined } | undefined> {
   const [row] = await mailboxAndMembershipQuery(q, addressKey, userId);
   if (!row) return undefined;
-  const { member_user_id, can_read, can_send, can_manage, ...mailbox } = row;
-  const member = member_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: member_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
+  const { active_user_id, can_read, can_send, can_manage, ...mailbox } = row;
+  // A disabled user's membership carries no rights, as in activeMembers.
+  const member = active_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: active_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
   return { mailbox, member };
 }
 
-// Asked for every message submitted: compiled once (see prepared.ts).
+// Asked for every message submitted: plain joins (a derived table would be materialised for
+// every membership of the user), compiled once (see prepared.ts).
 const mailboxAndMembershipQuery = prepared((q, addressKey: string, userId: string) =>
   q
     .selectFrom('mailbox as b')
-    .leftJoin(activeMembers(q).where('m.user_id', '=', userId).as('m'), 'm.mailbox_id', 'b.id')
+    .leftJoin('mailbox_member as m', (join) => join.onRef('m.mailbox_id', '=', 'b.id').on('m.user_id', '=', userId))
+    .leftJoin('user_account as u', (join) => join.onRef('u.id', '=', 'm.user_id').on('u.disabled_at', 'is', null))
     .selectAll('b')
-    .select(['m.user_id as member_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
+    .select(['u.id as active_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
     .where('b.address_key', '=', addressKey)
     .limit(1),
 );
