@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { MissiveError } from '../core/errors.ts';
 import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
 import { decryptStream, unwrapDataKey } from '../store/crypto/envelope.ts';
-import { inlineContent, type MessageRow } from '../store/repositories/messages.ts';
+import type { OpenableMessage } from '../store/content-reader.ts';
+import { inlineContent } from '../store/repositories/messages.ts';
 import type { ServiceContext } from './context.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { ServiceContext } from './context.ts';
  * in the blob store). Access checks are the caller's: only `services/open` and consistency
  * checks call this.
  */
-export async function decryptedContent(ctx: ServiceContext, message: MessageRow): Promise<Readable> {
+export async function decryptedContent(ctx: ServiceContext, message: OpenableMessage): Promise<Readable> {
   if (message.purged_at !== null || !message.wrapped_key || !message.blob_key) {
     throw new MissiveError('content_purged', 'the content of this message has been deleted at the end of its retention period; its proofs remain');
   }

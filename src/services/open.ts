@@ -9,8 +9,6 @@ import { findMessage, mailboxesHolding, markOpened, markVaultRecipientOpened, re
 import type { OpenableMessage } from '../store/content-reader.ts';
 import { markVaultOpened, vaultItem } from '../store/repositories/vault.ts';
 import { appendProofEvents, recipientsWithEvent } from '../store/repositories/proofs.ts';
-import { openDecrypted } from '../store/blobs/encrypted-blobs.ts';
-import { unwrapDataKey } from '../store/crypto/envelope.ts';
 import { decryptedContent } from './content.ts';
 import type { ServiceContext } from './context.ts';
 import type { MessageIndex } from './deposit/message-index.ts';
@@ -79,24 +77,20 @@ export async function openMessage(ctx: ServiceContext, request: OpenRequest): Pr
 }
 
 function openedMessage(message: MessageRow, content: Readable): OpenedMessage {
-  const index = lazyIndex(message);
+  let index: MessageIndex | null = null;
   return {
     messageId: message.id,
     messageIdHeader: message.message_id_header,
     sender: message.sender,
     size: message.size,
     receivedAt: message.received_at,
+    // Parsed when asked for: a whole-message read (raw download) never needs it.
     get index() {
-      return index();
+      index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex;
+      return index;
     },
     content,
   };
-}
-
-/** The stored index, parsed when first asked for: a whole-message read (IMAP BODY[], raw download) never needs it. */
-function lazyIndex(message: MessageRow): () => MessageIndex {
-  let index: MessageIndex | null = null;
-  return () => (index ??= JSON.parse(message.index_json ?? '{}') as MessageIndex);
 }
 
 export type OpenedContent = {
@@ -126,7 +120,8 @@ export async function openMessagesIn(
   const batch = await ctx.contents.filedIn(request.mailboxId, request.messageIds);
   const contents = new Map<string, OpenedContent>();
   for (const { message, content } of batch.filed) {
-    const whole = content ?? (await collected(openDecrypted(ctx.blobs, message.blob_key!, unwrapDataKey(ctx.kek, message.wrapped_key!, message.blob_key!))));
+    // Kept in the blob store (a large message): streamed from there, as a single opening is.
+    const whole = content ?? (await collected(await decryptedContent(ctx, message)));
     if (!request.peek) await recordOpening(ctx, actor, { ...request, messageId: message.id }, message, [request.mailboxId]);
     contents.set(message.id, { messageId: message.id, content: whole });
   }

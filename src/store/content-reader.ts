@@ -30,7 +30,7 @@ export type ContentReader = {
 };
 
 /** A stored row's plaintext when its ciphertext is inline; it authenticates or throws. */
-export function openInline(kek: KeyEncryptionKey, message: OpenableMessage, ciphertext: Uint8Array): Buffer {
+function openInline(kek: KeyEncryptionKey, message: OpenableMessage, ciphertext: Uint8Array): Buffer {
   const dataKey = unwrapDataKey(kek, Buffer.from(message.wrapped_key!), message.blob_key!);
   return decryptBuffer(dataKey, message.blob_key!, ciphertext);
 }

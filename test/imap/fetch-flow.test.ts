@@ -26,7 +26,16 @@ function rawClient(t: { after(fn: () => void): void }, port: number) {
       await sleep(20);
     }
   };
-  return { socket, text, until, received: () => received };
+  /** Logs in, opens the Inbox, asks for bodies and stops reading once the first arrives. */
+  const fetchThenPause = async (secret: string, open: 'EXAMINE' | 'SELECT', fetch: string) => {
+    await until(/^\* OK/);
+    socket.write(`a LOGIN sbernard ${secret}\r\nb ${open} INBOX\r\n`);
+    await until(/b OK/);
+    socket.write(`c ${fetch}\r\n`);
+    await until(/\* 1 FETCH/);
+    socket.pause();
+  };
+  return { socket, text, until, fetchThenPause, received: () => received };
 }
 
 async function openings(rt: TestRuntime): Promise<number> {
@@ -50,12 +59,7 @@ engineTest('IMAP FETCH of bodies follows the client: one that stops reading hold
   const imap = await startTestImap(t, { ...rt, ctx: { ...rt.ctx, contents } }, { plainLoginAllowed: true });
 
   const client = rawClient(t, imap.port);
-  await client.until(/^\* OK/);
-  client.socket.write(`a LOGIN sbernard ${secret}\r\nb EXAMINE INBOX\r\n`);
-  await client.until(/b OK/);
-  client.socket.write('c UID FETCH 1:* BODY.PEEK[]\r\n');
-  await client.until(/\* 1 FETCH/);
-  client.socket.pause();
+  await client.fetchThenPause(secret, 'EXAMINE', 'UID FETCH 1:* BODY.PEEK[]');
   await sleep(1_500);
   const whilePaused = batchesRead;
   await sleep(500);
@@ -65,12 +69,7 @@ engineTest('IMAP FETCH of bodies follows the client: one that stops reading hold
 
   // A client that goes away: nothing more is read, nor proven opened, for it.
   const leaving = rawClient(t, imap.port);
-  await leaving.until(/^\* OK/);
-  leaving.socket.write(`a LOGIN sbernard ${secret}\r\nb SELECT INBOX\r\n`);
-  await leaving.until(/b OK/);
-  leaving.socket.write('c UID FETCH 1:* BODY[]\r\n');
-  await leaving.until(/\* 1 FETCH/);
-  leaving.socket.pause();
+  await leaving.fetchThenPause(secret, 'SELECT', 'UID FETCH 1:* BODY[]');
   await sleep(300);
   leaving.socket.destroy();
   await sleep(1_000);

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { startSubmission } from '../../src/protocols/smtp/submission.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { grantMember } from '../../src/services/accounts.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestSubmission } from '../support/smtp.ts';
 import { countRows, DOMAIN, rawMessage, seedSmallOperator } from '../support/fixtures.ts';
 
 /** A line-level SMTP client over a socket that remembers how the bytes arrived (chunk by chunk). */
@@ -43,11 +41,9 @@ function conversation(socket: Socket) {
 engineTest('SMTP submission: the replies to a pipelined envelope leave together; a sender right withdrawn during a connection still stops the next message at its end', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'sbernard', 'pipelining');
-  const tls = await loadTlsMaterial(rt.config);
-  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false });
-  t.after(() => smtp.close());
+  const smtp = await startTestSubmission(t, rt);
 
-  const plain = connect(smtp.port!, '127.0.0.1');
+  const plain = connect(smtp.port, '127.0.0.1');
   t.after(() => plain.destroy());
   const before = conversation(plain);
   await before.replies(1);
@@ -56,7 +52,7 @@ engineTest('SMTP submission: the replies to a pipelined envelope leave together;
   plain.write('STARTTLS\r\n');
   assert.match((await before.replies(1))[0]!, /^220 /);
   plain.removeAllListeners('data');
-  const secure = tlsConnect({ socket: plain, ca: readFileSync(path.join(rt.config.dataDir, 'tls', 'ca.crt')), servername: 'localhost' });
+  const secure = tlsConnect({ socket: plain, ca: readFileSync(smtp.ca), servername: 'localhost' });
   await new Promise((resolve) => secure.once('secureConnect', resolve));
   const talk = conversation(secure as unknown as Socket);
   secure.write('EHLO client.test\r\n');

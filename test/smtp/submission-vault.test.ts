@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startSubmission } from '../../src/protocols/smtp/submission.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { enterVaultCode } from '../../src/services/vault/vault-access.ts';
 import { recentOutbox } from '../../src/store/repositories/dev-outbox.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestSubmission } from '../support/smtp.ts';
 import { DOMAIN, eventually, openAs, seedSmallOperator } from '../support/fixtures.ts';
 
 const exec = promisify(execFile);
@@ -15,9 +14,7 @@ const OUTSIDE = 'assistante.sociale@mairie-lisieux.example';
 engineTest('SMTP submission to someone outside the trust space: the vault copy waits, and the code to dictate reaches the sender in her Inbox, where her mail client shows it', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'emartin', 'client');
-  const tls = await loadTlsMaterial(rt.config);
-  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false });
-  t.after(() => smtp.close());
+  const smtp = await startTestSubmission(t, rt);
   const sent = await exec('swaks', ['--server', `127.0.0.1:${smtp.port}`, '--tls', '--auth', 'PLAIN', '--auth-user', 'emartin', '--auth-password', secret, '--from', `emartin@${DOMAIN}`, '--to', OUTSIDE, '--header', 'Subject: Bilan social de M. Leroy', '--body', 'Bonjour, voici le bilan.']);
   assert.match(sent.stdout, /<~ {2}250 /);
 

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import path from 'node:path';
-import { startSubmission } from '../../src/protocols/smtp/submission.ts';
-import { loadTlsMaterial } from '../../src/protocols/smtp/tls-material.ts';
 import { createAppPassword } from '../../src/services/identity/app-passwords.ts';
 import { engineTest } from '../support/engines.ts';
+import { startTestSubmission } from '../support/smtp.ts';
 import { countRows, DOMAIN, seedSmallOperator } from '../support/fixtures.ts';
 
 const exec = promisify(execFile);
@@ -44,12 +42,10 @@ print(json.dumps(out))
 engineTest('SMTP submission: Python smtplib over STARTTLS and implicit TLS with an application password; AUTH only after TLS; the MSSanté suites; wrong password 535; a mailbox not mine 550; swaks too', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   const { secret } = await createAppPassword(rt.ctx, 'emartin', 'smtplib');
-  const tls = await loadTlsMaterial(rt.config);
-  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: 0, domain: DOMAIN, tls, allowTls13: false });
-  t.after(() => smtp.close());
+  const smtp = await startTestSubmission(t, rt, { implicitTls: true });
   const before = await countRows(rt.ctx, 'message');
   const message = ['From: Eloise Martin <emartin@demo.mssante.test>', 'To: sbernard@demo.mssante.test', 'Subject: Compte rendu par SMTP', 'Message-ID: <smtplib-1@demo.mssante.test>', '', 'Bonjour,', 'le compte rendu suit.', ''].join('\r\n');
-  const args = { ca: path.join(rt.config.dataDir, 'tls', 'ca.crt'), port: smtp.port, securePort: smtp.securePort, user: 'emartin', password: secret, sender: `emartin@${DOMAIN}`, foreign: `khaddad@${DOMAIN}`, rcpt: `sbernard@${DOMAIN}`, message };
+  const args = { ca: smtp.ca, port: smtp.port, securePort: smtp.securePort, user: 'emartin', password: secret, sender: `emartin@${DOMAIN}`, foreign: `khaddad@${DOMAIN}`, rcpt: `sbernard@${DOMAIN}`, message };
   const { stdout } = await exec('python3', ['-c', PYTHON_CLIENT, JSON.stringify(args)]);
   const out = JSON.parse(stdout) as { authBeforeTls: boolean; plainAuthBeforeTls: number; features: string[]; tls: string; wrongPassword: number; foreignSender: [number, string]; refused: object };
   assert.equal(out.authBeforeTls, false, 'AUTH is not offered before STARTTLS');
@@ -72,9 +68,7 @@ engineTest('SMTP submission: Python smtplib over STARTTLS and implicit TLS with 
 });
 
 engineTest('SMTP submission: testssl.sh finds TLS 1.2 only and exactly the four MSSanté suites, on the STARTTLS port and on the TLS port', async (t, rt) => {
-  const tls = await loadTlsMaterial(rt.config);
-  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: 0, domain: DOMAIN, tls, allowTls13: false });
-  t.after(() => smtp.close());
+  const smtp = await startTestSubmission(t, rt, { implicitTls: true });
   for (const target of [['--starttls', 'smtp', `127.0.0.1:${smtp.port}`], [`127.0.0.1:${smtp.securePort}`]]) {
     const { stdout } = await exec('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '-p', '-E', ...target], { maxBuffer: 1 << 22 });
     const offered = [...stdout.matchAll(/^ (SSLv2|SSLv3|TLS 1(?:\.\d)?)\s+offered/gm)].map((match) => match[1]);
@@ -99,9 +93,7 @@ print(json.dumps(lines))
 `;
 
 engineTest('SMTP submission: one address holds at most 20 connections (421 beyond, and the slots come back); garbage gets 5xx and, repeated, the door', async (t, rt) => {
-  const tls = await loadTlsMaterial(rt.config);
-  const smtp = await startSubmission(rt.ctx, { host: '127.0.0.1', port: 0, securePort: -1, domain: DOMAIN, tls, allowTls13: false });
-  t.after(() => smtp.close());
+  const smtp = await startTestSubmission(t, rt);
   const greet = async (count: number) => JSON.parse((await exec('python3', ['-c', GREETINGS, String(smtp.port), String(count)])).stdout) as string[];
   const lines = await greet(21);
   assert.equal(lines.filter((line) => line.startsWith('220 ')).length, 20);

@@ -98,7 +98,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       inlineContentBytes: ctx.limits.inlineContentBytes,
       // A Message-ID Missive adds names the sender's own domain when it is one of ours.
       strictLines: request.strictLines,
-      messageIdDomain: senderMailbox ? envelopeSender.slice(envelopeSender.lastIndexOf('@') + 1) : ([...ctx.localDomains][0] ?? 'missive.invalid'),
+      messageIdDomain: senderMailbox ? envelopeSender.slice(envelopeSender.lastIndexOf('@') + 1) : operatorDomain(ctx),
     },
     request.source,
   );
@@ -206,6 +206,16 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   }
 }
 
+/** The operator's first domain: where Missive's own messages and Message-IDs come from. */
+export function operatorDomain(ctx: ServiceContext): string {
+  return [...ctx.localDomains][0] ?? 'missive.invalid';
+}
+
+/** The address messages Missive writes itself come from (reports, notices): the null sender, shown. */
+export function mailerDaemon(ctx: ServiceContext): string {
+  return `mailer-daemon@${operatorDomain(ctx)}`;
+}
+
 /**
  * The envelope sender and the right to use it. The null sender (`MAIL FROM:<>`) is only the
  * operator's own: delivery status notifications, filed as from the mailer daemon.
@@ -213,7 +223,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
 async function checkSender(ctx: ServiceContext, request: DepositRequest): Promise<{ senderText: string; senderMailbox: MailboxRow | null }> {
   if (request.envelope.from === '') {
     if (request.principal.kind !== 'operator' || request.principal.name !== SYSTEM_OPERATOR) throw new MissiveError('forbidden', 'only the operator itself sends with a null sender');
-    return { senderText: `mailer-daemon@${[...ctx.localDomains][0] ?? 'missive.invalid'}`, senderMailbox: null };
+    return { senderText: mailerDaemon(ctx), senderMailbox: null };
   }
   const sender = parseAddress(request.envelope.from);
   const senderText = `${sender.local}@${sender.domain}`;

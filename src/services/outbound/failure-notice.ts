@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import libmime from 'libmime';
 import { formatRfc5322Date } from '../../core/header-block.ts';
-import { SYSTEM_OPERATOR } from '../../core/principal.ts';
 import type { MessageRow } from '../../store/repositories/messages.ts';
 import type { ServiceContext } from '../context.ts';
 import { decryptedContent } from '../content.ts';
-import { deposit } from '../deposit/deposit.ts';
+import { operatorDomain } from '../deposit/deposit.ts';
+import { fileFromMissive } from '../deposit/from-missive.ts';
 
 export type FailedRecipient = { address: string; reply: string; remoteHost: string | null; expired: boolean };
 
@@ -18,7 +17,6 @@ const MAX_HEADER_BYTES = 64 * 1024;
  * sender's Inbox through the one delivery path, from the null sender.
  */
 export async function sendFailureNotice(ctx: ServiceContext, message: MessageRow, failed: readonly FailedRecipient[]): Promise<void> {
-  const domain = [...ctx.localDomains][0] ?? 'missive.invalid';
   const now = new Date(ctx.clock());
   const boundary = `report-${randomBytes(12).toString('hex')}`;
   const originalHeader = await headerOf(ctx, message).catch(() => Buffer.from(`Message-ID: ${message.message_id_header}\r\n`));
@@ -39,7 +37,7 @@ export async function sendFailureNotice(ctx: ServiceContext, message: MessageRow
     '',
   ].join('\r\n');
   const report = [
-    `Reporting-MTA: dns; ${domain}`,
+    `Reporting-MTA: dns; ${operatorDomain(ctx)}`,
     `Arrival-Date: ${formatRfc5322Date(new Date(message.received_at))}`,
     ...failed.flatMap((recipient) => [
       '',
@@ -52,15 +50,7 @@ export async function sendFailureNotice(ctx: ServiceContext, message: MessageRow
     ]),
     '',
   ].join('\r\n');
-  const raw = [
-    `From: Missive <mailer-daemon@${domain}>`,
-    `To: <${message.sender}>`,
-    `Subject: ${libmime.encodeWords(subject, 'Q', 52)}`,
-    `Date: ${formatRfc5322Date(now)}`,
-    'Auto-Submitted: auto-replied',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    '',
+  const parts = [
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: 8bit',
@@ -76,8 +66,12 @@ export async function sendFailureNotice(ctx: ServiceContext, message: MessageRow
     '',
   ].join('\r\n');
   // The original header as its bytes: it may hold 8-bit text.
-  const source = [Buffer.from(raw), originalHeader, Buffer.from(`--${boundary}--\r\n`)];
-  await deposit(ctx, { principal: { kind: 'operator', name: SYSTEM_OPERATOR }, channel: 'system', envelope: { from: '', to: [message.sender] }, source });
+  await fileFromMissive(ctx, message.sender, {
+    subject,
+    autoSubmitted: 'auto-replied',
+    contentType: `multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    body: [Buffer.from(parts), originalHeader, Buffer.from(`--${boundary}--\r\n`)],
+  });
 }
 
 /** The enhanced status code of the reply when it has one (RFC 3463), else a generic one. */

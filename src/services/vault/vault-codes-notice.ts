@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import libmime from 'libmime';
-import { formatRfc5322Date } from '../../core/header-block.ts';
-import { SYSTEM_OPERATOR } from '../../core/principal.ts';
 import { findMessage } from '../../store/repositories/messages.ts';
 import type { ServiceContext } from '../context.ts';
-import { deposit } from '../deposit/deposit.ts';
+import { fileFromMissive } from '../deposit/from-missive.ts';
+import { longDate } from './vault-notices.ts';
 
 export type CodeToDictate = { address: string; code: string; expiresAt: number };
 
@@ -17,8 +15,6 @@ export type CodeToDictate = { address: string; code: string; expiresAt: number }
 export async function fileCodesToDictate(ctx: ServiceContext, sender: string, messageId: string, codes: readonly CodeToDictate[]): Promise<void> {
   if (codes.length === 0) return;
   const message = await findMessage(ctx.sql.read, messageId);
-  const domain = [...ctx.localDomains][0] ?? 'missive.invalid';
-  const when = (at: number, locale: string) => new Date(at).toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   const spaced = (code: string) => `${code.slice(0, 4)} ${code.slice(4)}`;
   const about = message?.subject ? `« ${message.subject} »` : `(${message?.message_id_header ?? messageId})`;
   const explanation = [
@@ -34,21 +30,13 @@ export async function fileCodesToDictate(ctx: ServiceContext, sender: string, me
     '',
   ].join('\r\n');
   const list = [
-    ...codes.map((entry) => `${entry.address} : ${spaced(entry.code)} (lien valable jusqu’au ${when(entry.expiresAt, 'fr-FR')} / link valid until ${when(entry.expiresAt, 'en-GB')})`),
+    ...codes.map((entry) => `${entry.address} : ${spaced(entry.code)} (lien valable jusqu’au ${longDate(entry.expiresAt, 'fr')} / link valid until ${longDate(entry.expiresAt, 'en')})`),
     '',
   ].join('\r\n');
   // The codes go in a part of their own: the preview and the search words, kept in clear in the
   // database, come from the first part only, so they never hold a code.
   const boundary = `codes-${randomBytes(12).toString('hex')}`;
-  const raw = [
-    `From: Missive <mailer-daemon@${domain}>`,
-    `To: <${sender}>`,
-    `Subject: ${libmime.encodeWords('Codes d’accès à dicter / Access codes to read out', 'Q', 52)}`,
-    `Date: ${formatRfc5322Date(new Date(ctx.clock()))}`,
-    'Auto-Submitted: auto-generated',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
+  const body = [
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: 8bit',
@@ -63,5 +51,10 @@ export async function fileCodesToDictate(ctx: ServiceContext, sender: string, me
     `--${boundary}--`,
     '',
   ].join('\r\n');
-  await deposit(ctx, { principal: { kind: 'operator', name: SYSTEM_OPERATOR }, channel: 'system', envelope: { from: '', to: [sender] }, source: [Buffer.from(raw)] });
+  await fileFromMissive(ctx, sender, {
+    subject: 'Codes d’accès à dicter / Access codes to read out',
+    autoSubmitted: 'auto-generated',
+    contentType: `multipart/mixed; boundary="${boundary}"`,
+    body: [Buffer.from(body)],
+  });
 }

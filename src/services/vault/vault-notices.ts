@@ -56,12 +56,16 @@ export async function sendVaultCode(ctx: ServiceContext, item: VaultItemRow, cod
   await smsCode(ctx, item, code, sender.name);
 }
 
+/** "4 janvier 2027" / "4 January 2027", in France's time: the day a link stops working, as its notices say it. */
+export function longDate(at: number, lang: 'fr' | 'en'): string {
+  return new Date(at).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+}
+
 function noticeText(ctx: ServiceContext, item: VaultItemRow, link: string, sender: { name: string; structure: string | null }): string {
   const who = sender.structure ? `${sender.name} (${sender.structure})` : sender.name;
   const url = `${ctx.vault.publicUrl}/coffre/${link}`;
-  const until = new Date(item.expires_at);
-  const dateFr = until.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
-  const dateEn = until.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+  const dateFr = longDate(item.expires_at, 'fr');
+  const dateEn = longDate(item.expires_at, 'en');
   const codeFr = item.code_by === 'sms' ? `le code d’accès que vous recevez par SMS au ${maskedPhone(item.phone)}` : `le code d’accès que ${sender.name} vous communiquera par téléphone`;
   const codeEn = item.code_by === 'sms' ? `the access code sent by text message to ${maskedPhone(item.phone)}` : `the access code ${sender.name} will give you by phone`;
   return [
