@@ -10,6 +10,7 @@ import { databaseAnswers } from './health.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PROCEDURES, type ProcedureArgs, type ProcedureName, type ProcedureResult } from './procedures.ts';
 import type { Database } from './schema.ts';
+import { readDirectly } from './repositories/prepared.ts';
 import { openSqlite, READER_MMAP_MIB } from './sqlite-adapter.ts';
 import { SqliteWriterDialect, WRITER_CACHE_MIB } from './sqlite-writer-dialect.ts';
 
@@ -59,7 +60,9 @@ async function openEmbedded(file: string, options: SqlOptions, log: Logger): Pro
   }
   // Reads of message contents (IMAP bodies) are page after page of overflow chains: mapped, they
   // are read in place instead of copied through SQLite's page cache.
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file, { mmapMib: READER_MMAP_MIB }).kysely }) });
+  const readerConnection = openSqlite(file, { mmapMib: READER_MMAP_MIB }).kysely;
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerConnection }) });
+  readDirectly(reader, readerConnection);
   const committer = new GroupCommitter(writer, { lanes: 1 });
   const checkpointer = startCheckpointer(file, log);
   return {

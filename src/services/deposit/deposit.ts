@@ -5,10 +5,10 @@ import { describePrincipal, SYSTEM_OPERATOR, type Principal } from '../../core/p
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
-import { newId } from '../../store/ids.ts';
+import { newOrderedId } from '../../store/ids.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
 import type { MailboxRow } from '../../store/repositories/accounts.ts';
-import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
+import { findMessage, ownBuffer, type EntryTarget } from '../../store/repositories/messages.ts';
 import type { OutboundQueueTable } from '../../store/schema.ts';
 import { nudgeOutbound } from '../outbound/outbound-signal.ts';
 import { proofEventRow } from '../../store/repositories/proofs.ts';
@@ -84,7 +84,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   const { senderText: envelopeSender, senderMailbox } = filing ? { senderText: '', senderMailbox: null } : await checkSender(ctx, request);
   const fromEnvelope = !filing && request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
 
-  const messageId = newId('msg');
+  const messageId = newOrderedId('msg', now);
   const blobKey = newBlobKey(new Date(now));
   const dataKey = generateDataKey();
   const stored = await intakeMessage(
@@ -140,12 +140,12 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
     if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {
-      inlineContent: stored.inlineContent,
+      inlineContent: stored.inlineContent && ownBuffer(stored.inlineContent),
       message: {
         id: messageId,
         blob_key: blobKey,
         storage: stored.inlineContent ? 'inline' : 'blob',
-        wrapped_key: wrapDataKey(ctx.kek, dataKey, blobKey),
+        wrapped_key: ownBuffer(wrapDataKey(ctx.kek, dataKey, blobKey)),
         kek_id: ctx.kek.id,
         size: stored.size,
         content_digest: stored.digest,
@@ -238,7 +238,7 @@ async function checkFiling(ctx: ServiceContext, principal: Principal, mailboxId:
 function queueRows(ctx: ServiceContext, deposit: { messageId: string; sender: string; recipients: readonly ResolvedRecipient[]; now: number }): OutboundQueueTable[] {
   const byDomain = Map.groupBy(deposit.recipients, (recipient) => recipient.domain);
   return [...byDomain].map(([domain, recipients]) => ({
-    id: newId('out'),
+    id: newOrderedId('out'),
     message_id: deposit.messageId,
     sender: deposit.sender,
     domain,

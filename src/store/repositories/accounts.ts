@@ -163,8 +163,8 @@ const mailboxAndMembershipQuery = prepared((q, addressKey: string, userId: strin
     .leftJoin('user_account as u', (join) => join.onRef('u.id', '=', 'm.user_id').on('u.disabled_at', 'is', null))
     .selectAll('b')
     .select(['u.id as active_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
-    .where('b.address_key', '=', addressKey)
-    .limit(1),
+    // address_key is unique. No LIMIT: a bound LIMIT makes SQLite prepare the statement again at every run.
+    .where('b.address_key', '=', addressKey),
 );
 
 function toMember(row: { mailbox_id: string; user_id: string; can_read: number; can_send: number; can_manage: number }): MemberRow {

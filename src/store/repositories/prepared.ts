@@ -1,5 +1,17 @@
-import { CompiledQuery, type Compilable } from 'kysely';
+import { CompiledQuery, type Compilable, type SqliteDatabase } from 'kysely';
 import type { Queryable } from './queryable.ts';
+
+/** Handles whose prepared queries run straight on their node:sqlite connection (see readDirectly). */
+const direct = new WeakMap<Queryable, SqliteDatabase>();
+
+/**
+ * Lets prepared queries on `q` skip Kysely's executor (its connection lock, promise hops and
+ * result plugins cost more than the statement itself) and run on `database`, the connection `q`
+ * wraps. Only for a connection that reads: it never holds a transaction another caller could be in.
+ */
+export function readDirectly(q: Queryable, database: SqliteDatabase): void {
+  direct.set(q, database);
+}
 
 /**
  * A query Kysely builds and compiles once per database handle and shape, then runs with new
@@ -12,7 +24,8 @@ export function prepared<A extends readonly (string | number | readonly string[]
   build: (q: Queryable, ...markers: A) => Compilable<R>,
   shape: (...args: A) => string = () => '',
 ): (q: Queryable, ...args: A) => Promise<R[]> {
-  const compiled = new WeakMap<Queryable, Map<string, { sql: string; slots: { arg: number; item: number }[]; fixed: readonly unknown[] }>>();
+  type Entry = { sql: string; slots: { arg: number; item: number }[]; fixed: readonly unknown[]; run: ((parameters: unknown[]) => R[]) | null };
+  const compiled = new WeakMap<Queryable, Map<string, Entry>>();
   return async (q, ...args) => {
     let byShape = compiled.get(q);
     if (!byShape) compiled.set(q, (byShape = new Map()));
@@ -25,7 +38,9 @@ export function prepared<A extends readonly (string | number | readonly string[]
         const match = typeof parameter === 'string' ? /^\u0000arg(\d+):(-?\d+)$/.exec(parameter) : null;
         return match ? { arg: Number(match[1]), item: Number(match[2]) } : { arg: -1, item: -1 };
       });
-      entry = { sql: query.sql, slots, fixed: query.parameters };
+      const database = direct.get(q);
+      const statement = database?.prepare(query.sql);
+      entry = { sql: query.sql, slots, fixed: query.parameters, run: statement ? (parameters) => statement.all(parameters) as R[] : null };
       byShape.set(key, entry);
     }
     const parameters = entry.slots.map((slot, index) => {
@@ -33,6 +48,7 @@ export function prepared<A extends readonly (string | number | readonly string[]
       const value = args[slot.arg]!;
       return slot.item < 0 ? value : (value as readonly string[])[slot.item];
     });
+    if (entry.run) return entry.run(parameters);
     const result = await q.executeQuery<R>(CompiledQuery.raw(entry.sql, parameters));
     return result.rows;
   };

@@ -1,5 +1,5 @@
 import type { ProofEvent, ProofEventType } from '../../core/proof-event.ts';
-import { newId } from '../ids.ts';
+import { newOrderedId } from '../ids.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { ProofEventTable } from '../schema.ts';
 import type { Queryable } from './queryable.ts';
@@ -11,7 +11,7 @@ export async function appendProofEvents(q: Queryable, events: readonly ProofEven
 
 export function proofEventRow(event: ProofEvent): Insertable<ProofEventTable> {
   return {
-    id: newId('evt'),
+    id: newOrderedId('evt', event.at),
     type: event.type,
     message_id: event.messageId,
     message_id_header: event.messageIdHeader,

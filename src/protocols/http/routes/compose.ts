@@ -5,11 +5,10 @@ import { MAX_ATTACHMENTS, sendComposed } from '../../../services/compose.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { createDraft, getDraft, listDrafts, removeDraft, replaceDraft } from '../../../services/drafts.ts';
 import { receiveUpload, removeUpload } from '../../../services/uploads.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, Id } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
 const Address = Type.String({ minLength: 3, maxLength: 254 });
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
 const IdParams = Type.Object({ id: Id });
 const AttachmentIds = Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true });
 const Subject = Type.String({ maxLength: 998 });

@@ -4,10 +4,9 @@ import { foldersOfMailbox, listFolder, mailboxesOf } from '../../../services/mai
 import { deleteMessage, moveMessage, searchMailbox, setFlags } from '../../../services/mailbox-actions.ts';
 import { openMessage } from '../../../services/open.ts';
 import { trackMessage } from '../../../services/tracking.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, Id } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
 const FolderName = Type.String({ minLength: 1, maxLength: 200 });
 const EntryParams = Type.Object({ mailboxId: Id, folder: FolderName, uid: Type.Integer({ minimum: 1 }) });
 

@@ -5,7 +5,7 @@ import { signedHead, storedConsistencyProof } from '../../../services/proofs/pro
 import { publicKeyPem, receiptFor } from '../../../services/proofs/receipt.ts';
 import { receiptPdf } from '../../../services/proofs/receipt-pdf.ts';
 import type { TreeHead } from '../../../core/proof/log-entries.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, Id } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
 const Head = Type.Object({ treeSize: Type.Integer(), rootHash: Type.String(), signedAt: Type.Integer(), keyId: Type.String(), signature: Type.String() });
@@ -55,7 +55,7 @@ export function proofRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           summary: 'Receipt of a message I sent: its events (submitted, delivered, opened…) with inclusion proofs in the signed proof log; check it offline with missive proof verify',
-          params: Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' }) }),
+          params: Type.Object({ messageId: Id }),
           querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')], { description: 'json (default): the electronic receipt; pdf: the same facts in French, for people' })) }, { additionalProperties: false }),
           // The receipt's shape is its own format (missive-receipt/1), documented with `missive proof verify`.
           response: { 200: Type.Unknown(), 401: ErrorBody, 404: ErrorBody },

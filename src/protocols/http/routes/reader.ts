@@ -4,10 +4,9 @@ import { downloadAttachment } from '../../../services/attachment-download.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { readMessageBody, readMessageHtml, type ReadRequest } from '../../../services/message-body.ts';
 import { attachmentDisposition } from '../content-disposition.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, Id } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
 const Opened = Type.Object({ mailbox: Type.Optional(Id) }, { additionalProperties: false });
 const Address = Type.Object({ name: Type.String(), address: Type.String() });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);

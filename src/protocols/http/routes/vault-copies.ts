@@ -2,10 +2,9 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { routeFor } from '../../../core/routes.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { renewVaultAccess, revokeVaultCopy, vaultCopies } from '../../../services/vault/vault-sender.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, Id } from '../schemas.ts';
 import { callerOf, requireSession } from '../session-guard.ts';
 
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]{3}_[a-z2-7]{20}$' });
 const CopyParams = Type.Object({ messageId: Id, itemId: Id });
 const Copy = Type.Object({
   id: Type.String(),
