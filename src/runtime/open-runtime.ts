@@ -15,6 +15,7 @@ import { loadOrCreateKek, parseKek, type KeyEncryptionKey } from '../store/crypt
 import { loadOrCreateSigningKey, parseSigningKey } from '../store/crypto/signing-key-file.ts';
 import { refreshTrustedDomains } from '../services/trust/whitelist-import.ts';
 import { inThreadContentReader, threadedContentReader } from '../store/content-reader.ts';
+import { intakeForThisMachine } from '../services/deposit/intake-threads.ts';
 import { openSqlStore, type SqlLocation, type SqlStore } from '../store/database.ts';
 import { listOperatorDomains } from '../store/repositories/accounts.ts';
 import { postgresChannel } from '../store/postgres-channel.ts';
@@ -35,6 +36,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
   const location = sqlLocationOf(config);
   const sql = await openSqlStore(location, log);
   const contents = 'sqliteFile' in location ? threadedContentReader(location.sqliteFile, kek) : inThreadContentReader(sql.read, kek);
+  const intake = intakeForThisMachine();
   const blobs = new FsBlobStore(config.blobsDir);
   // Temporary files older than an hour belong to writes a crash interrupted.
   await blobs.sweepTemporaryFiles(60 * 60 * 1000);
@@ -49,6 +51,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
     notifier: notifierFor(config, sql, clock),
     kek,
     contents,
+    intake,
     proofKey,
     log,
     clock,
@@ -77,6 +80,7 @@ export async function openRuntime(config: Config, options: { log?: Logger; clock
       await stopAlerts();
       await channel?.close();
       await contents.close();
+      await intake.close();
       await sql.close();
     },
   };

@@ -5,6 +5,7 @@ import type { KeyEncryptionKey } from '../store/crypto/envelope.ts';
 import type { SigningKey } from '../store/crypto/signing-key-file.ts';
 import type { SqlStore } from '../store/database.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import type { MessageIntake } from './deposit/intake-threads.ts';
 import type { Notifier } from './notify/notifier.ts';
 
 export type Limits = {
@@ -35,6 +36,8 @@ export type ServiceContext = {
   readonly sql: SqlStore;
   readonly blobs: BlobStore;
   readonly kek: KeyEncryptionKey;
+  /** Takes messages in (line ends, index, digest, encryption) for deposit, off the main thread. */
+  readonly intake: MessageIntake;
   /** Reads and decrypts message contents a batch at a time (IMAP bodies), off the main thread on SQLite. */
   readonly contents: ContentReader;
   /** Signs the proof log's heads; its public half is published. */

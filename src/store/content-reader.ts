@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import { CryptoError, decryptBuffer, unwrapDataKey, type KeyEncryptionKey } from './crypto/envelope.ts';
 import type { MessageRow } from './repositories/messages.ts';
 import type { Database } from './schema.ts';
+import { threadPool } from './thread-pool.ts';
 
 /** What reading a message's content needs of its row, and what proving an opening of it needs. */
 export type OpenableMessage = Pick<MessageRow, 'id' | 'purged_at' | 'wrapped_key' | 'blob_key' | 'storage' | 'message_id_header' | 'content_digest' | 'sender'>;
@@ -86,58 +86,16 @@ export type ContentReply =
  * showing another batch's bytes.
  */
 export function threadedContentReader(file: string, kek: KeyEncryptionKey, threads = Math.min(4, availableParallelism())): ContentReader {
-  type Thread = { worker: Worker; pending: Map<number, { resolve(reply: ContentReply): void; reject(error: Error): void }> };
-  const pool: Thread[] = [];
+  const pool = threadPool<ContentRequest, ContentReply>(new URL('./content-reader-thread.ts', import.meta.url), { file, kek: { id: kek.id, key: kek.key } }, threads, 'content reader');
   const spare: ArrayBuffer[] = [];
-  let nextId = 1;
   let closed = false;
-
-  const spawn = (): Thread => {
-    const worker = new Worker(new URL('./content-reader-thread.ts', import.meta.url), { workerData: { file, kek: { id: kek.id, key: kek.key } } });
-    const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', (reply: ContentReply) => {
-      const waiting = thread.pending.get(reply.id);
-      if (!waiting) return;
-      thread.pending.delete(reply.id);
-      if (thread.pending.size === 0) worker.unref();
-      waiting.resolve(reply);
-    });
-    // A thread that dies fails what it was asked and leaves the pool; the next read starts another.
-    const fail = (error: Error) => {
-      const at = pool.indexOf(thread);
-      if (at >= 0) pool.splice(at, 1);
-      for (const waiting of thread.pending.values()) waiting.reject(error);
-      thread.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the content reader thread stopped (${code})`)));
-    worker.unref();
-    return thread;
-  };
-
-  const leastBusy = (): Thread => {
-    const idle = pool.find((thread) => thread.pending.size === 0);
-    if (idle) return idle;
-    if (pool.length < threads) {
-      const thread = spawn();
-      pool.push(thread);
-      return thread;
-    }
-    return pool.reduce((best, thread) => (thread.pending.size < best.pending.size ? thread : best));
-  };
 
   return {
     async filedIn(mailboxId, messageIds) {
       if (messageIds.length === 0) return { filed: [], release: () => {} };
       if (closed) throw new Error('the content reader is closed');
-      const thread = leastBusy();
-      const id = nextId++;
       const buffer = spare.pop() ?? null;
-      const reply = await new Promise<ContentReply>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
-        thread.worker.ref();
-        thread.worker.postMessage({ id, mailboxId, messageIds, buffer } satisfies ContentRequest, buffer ? [buffer] : []);
-      });
+      const reply = await pool.send((id) => ({ id, mailboxId, messageIds, buffer }), buffer ? [buffer] : []);
       if ('error' in reply) throw reply.error.crypto ? new CryptoError(reply.error.message) : new Error(reply.error.message);
       const { bytes } = reply;
       let released = false;
@@ -155,7 +113,7 @@ export function threadedContentReader(file: string, kek: KeyEncryptionKey, threa
     async close() {
       closed = true;
       spare.length = 0;
-      await Promise.all(pool.splice(0).map((thread) => thread.worker.terminate()));
+      await pool.close();
     },
   };
 }

@@ -15,7 +15,6 @@ import { proofEventRow } from '../../store/repositories/proofs.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MessageIndex } from './message-index.ts';
 import { commitDeposit } from './deposit-batcher.ts';
-import { intakeMessage } from './intake.ts';
 import { checkOriginator } from './originator.ts';
 import { resolveRecipients, type ResolvedRecipient } from './recipients.ts';
 import { authorizeSender } from './sender.ts';
@@ -87,8 +86,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   const messageId = newOrderedId('msg', now);
   const blobKey = newBlobKey(new Date(now));
   const dataKey = generateDataKey();
-  const stored = await intakeMessage(
-    ctx.blobs,
+  const stored = await ctx.intake.take(
     {
       blobKey,
       dataKey,
@@ -101,6 +99,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
       messageIdDomain: senderMailbox ? envelopeSender.slice(envelopeSender.lastIndexOf('@') + 1) : operatorDomain(ctx),
     },
     request.source,
+    (sealed) => ctx.blobs.put(blobKey, sealed),
   );
   try {
     // A filed message is listed under the author its header names.
@@ -140,7 +139,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
     // A sender who deleted their Sent folder still sends; the copy is simply not kept.
     if (senderMailbox) targets.push({ mailboxId: senderMailbox.id, folder: { specialUse: '\\Sent' }, flags: ['\\Seen'], required: false });
     const uids = await commitDeposit(ctx, {
-      inlineContent: stored.inlineContent && ownBuffer(stored.inlineContent),
+      inlineContent: stored.inlineContent,
       message: {
         id: messageId,
         blob_key: blobKey,

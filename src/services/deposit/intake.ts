@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { contentDigester } from '../../core/digest.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { formatRfc5322Date, headerValue, parseHeaderBlock, removeFields, type HeaderField } from '../../core/header-block.ts';
-import type { BlobStore } from '../../store/blobs/blob-store.ts';
 import { encryptChunks } from '../../store/crypto/envelope.ts';
 import { canonicalLineEnds, splitHeader } from './canonical-stream.ts';
 import { createIndexer, type MessageIndex } from './message-index.ts';
 import type { OriginatorHeaders } from './originator.ts';
+
+/** Writes the sealed frames of a message too large to keep inline to the blob store, in order; resolves once they are durable. */
+export type Spill = (sealed: AsyncIterable<Uint8Array>) => Promise<unknown>;
 
 /** What intake needs to know about the message it takes in. */
 export type IntakeParams = {
@@ -42,10 +44,10 @@ export type IntakeResult = {
  * copy, Message-ID and Date added if missing, then one pass that feeds the digest, the encrypted
  * blob and the parser together. On any failure nothing is left in the blob store.
  */
-export async function intakeMessage(blobs: BlobStore, params: IntakeParams, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<IntakeResult> {
+export async function intakeMessage(spill: Spill, params: IntakeParams, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<IntakeResult> {
   const canonical = canonicalLineEnds(source, { strict: params.strictLines })[Symbol.asyncIterator]();
   try {
-    return await intakeCanonical(blobs, params, canonical);
+    return await intakeCanonical(spill, params, canonical);
   } catch (error) {
     // Refused before or while streaming: the source is closed, never left paused and open.
     await canonical.return?.(undefined).catch(() => undefined);
@@ -53,12 +55,12 @@ export async function intakeMessage(blobs: BlobStore, params: IntakeParams, sour
   }
 }
 
-async function intakeCanonical(blobs: BlobStore, params: IntakeParams, canonical: AsyncIterator<Buffer>): Promise<IntakeResult> {
+async function intakeCanonical(spill: Spill, params: IntakeParams, canonical: AsyncIterator<Buffer>): Promise<IntakeResult> {
   const { header, rest } = await splitHeader(canonical);
   const fields = parseHeaderBlock(header);
   const headerRecipients = ['to', 'cc', 'bcc'].flatMap((name) => addressesIn(headerValue(fields, name)));
   const completed = completeHeader(removeFields(header, 'bcc'), fields, params);
-  const stored = await storeAndIndex(blobs, params, prepend(completed.header, rest));
+  const stored = await storeAndIndex(spill, params, prepend(completed.header, rest));
   const originator = { from: headerValue(fields, 'from') ?? null, sender: headerValue(fields, 'sender') ?? null };
   return { ...stored, messageIdHeader: completed.messageIdHeader, headerRecipients, originator };
 }
@@ -83,7 +85,7 @@ function completeHeader(header: Buffer, fields: readonly HeaderField[], params: 
  * a limit or on a parse failure the generator throws and nothing is left behind.
  */
 async function storeAndIndex(
-  blobs: BlobStore,
+  spill: Spill,
   params: IntakeParams,
   message: AsyncIterable<Buffer>,
 ): Promise<{ inlineContent: Buffer | null; size: number; digest: string; index: MessageIndex }> {
@@ -109,7 +111,7 @@ async function storeAndIndex(
   for (;;) {
     const next = await sealed.next();
     if (next.done) {
-      return { inlineContent: Buffer.concat(held), size, digest: digester.digest(), index: index! };
+      return { inlineContent: ownConcat(held, heldBytes), size, digest: digester.digest(), index: index! };
     }
     held.push(next.value);
     heldBytes += next.value.length;
@@ -123,8 +125,19 @@ async function storeAndIndex(
       yield next.value;
     }
   }
-  await blobs.put(params.blobKey, spilled());
+  await spill(spilled());
   return { inlineContent: null, size, digest: digester.digest(), index: index! };
+}
+
+/**
+ * The pieces in a buffer of their own: Buffer.concat would slice one under 32 KB out of Node's
+ * shared pool, which could then be neither moved to another thread nor cloned without the rest of the pool.
+ */
+function ownConcat(pieces: readonly Buffer[], bytes: number): Buffer {
+  const whole = Buffer.allocUnsafeSlow(bytes);
+  let at = 0;
+  for (const piece of pieces) at += piece.copy(whole, at);
+  return whole;
 }
 
 async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
