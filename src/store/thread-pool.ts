@@ -63,7 +63,14 @@ export function threadPool<Request extends Identified, Reply extends Identified>
       return new Promise<Reply>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
         thread.worker.ref();
-        thread.worker.postMessage(build(id), transfer);
+        try {
+          thread.worker.postMessage(build(id), transfer);
+        } catch (error) {
+          // Not sent (not cloneable, a buffer already moved): nothing is awaited from the thread.
+          thread.pending.delete(id);
+          if (thread.pending.size === 0) thread.worker.unref();
+          reject(error as Error);
+        }
       });
     },
     threads: () => pool.length,

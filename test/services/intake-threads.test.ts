@@ -5,6 +5,8 @@ import { isMissiveError } from '../../src/core/errors.ts';
 import { OFF_THREAD_BYTES, inThreadIntake, intakeForThisMachine, threadedIntake } from '../../src/services/deposit/intake-threads.ts';
 import type { IntakeParams, IntakeResult } from '../../src/services/deposit/intake.ts';
 import { decryptBuffer, generateDataKey } from '../../src/store/crypto/envelope.ts';
+import { engineTest } from '../support/engines.ts';
+import { DOMAIN, openAs, rawMessage, seedSmallOperator, send } from '../support/fixtures.ts';
 
 const intake = threadedIntake(2);
 after(() => intake.close());
@@ -107,4 +109,23 @@ test('intake threads: none on two cores, where they cost more than they spare; s
   } finally {
     await threaded.close();
   }
+});
+
+engineTest('intake threads: a deposit taken in by a thread reads back byte-exact, inline and from the blob store', async (t, rt) => {
+  const threaded = threadedIntake(1);
+  t.after(() => threaded.close());
+  await seedSmallOperator(rt.ctx);
+  for (const [label, ctx] of [
+    ['inline', { ...rt.ctx, intake: threaded }],
+    ['blob store', { ...rt.ctx, intake: threaded, limits: { ...rt.ctx.limits, inlineContentBytes: 0 } }],
+  ] as const) {
+    const raw = rawMessage({ from: `emartin@${DOMAIN}`, to: [`sbernard@${DOMAIN}`], subject: label, attachment: { name: 'cr.pdf', bytes: randomBytes(30_000) } });
+    const { messageId } = await send(ctx, `emartin@${DOMAIN}`, 'emartin', raw);
+    const { storage } = await rt.ctx.sql.read.selectFrom('message').select('storage').where('id', '=', messageId).executeTakeFirstOrThrow();
+    assert.equal(storage, label === 'inline' ? 'inline' : 'blob');
+    const { content } = await openAs(rt.ctx, 'sbernard', messageId, { peek: true });
+    assert.ok(content.includes(raw.subarray(raw.indexOf('\r\n\r\n'))), `${label}: the body is stored as sent`);
+    assert.match(content.toString('latin1'), new RegExp(`^Subject: ${label}$`, 'm'));
+  }
+  assert.equal(threaded.threads(), 1);
 });

@@ -237,7 +237,7 @@ async function checkFiling(ctx: ServiceContext, principal: Principal, mailboxId:
 function queueRows(ctx: ServiceContext, deposit: { messageId: string; sender: string; recipients: readonly ResolvedRecipient[]; now: number }): OutboundQueueTable[] {
   const byDomain = Map.groupBy(deposit.recipients, (recipient) => recipient.domain);
   return [...byDomain].map(([domain, recipients]) => ({
-    id: newOrderedId('out'),
+    id: newOrderedId('out', deposit.now),
     message_id: deposit.messageId,
     sender: deposit.sender,
     domain,

@@ -7,7 +7,14 @@ import type { IntakeReply, IntakeRequest } from './intake-threads.ts';
 const port = parentPort!;
 
 port.on('message', (request: IntakeRequest) => {
-  void take(request).then(({ reply, transfer }) => port.postMessage(reply, transfer));
+  void take(request).then(({ reply, transfer }) => {
+    try {
+      port.postMessage(reply, transfer);
+    } catch (error) {
+      // A reply that cannot be sent still answers, so the message fails alone and the thread lives on.
+      port.postMessage({ id: request.id, error: described(error) } satisfies IntakeReply);
+    }
+  });
 });
 
 async function take({ id, params, message }: IntakeRequest): Promise<{ reply: IntakeReply; transfer: ArrayBuffer[] }> {
@@ -22,7 +29,20 @@ async function take({ id, params, message }: IntakeRequest): Promise<{ reply: In
     if (result.inlineContent) transfer.push(result.inlineContent.buffer as ArrayBuffer);
     return { reply: { id, result, spilled }, transfer };
   } catch (error) {
-    const known = error instanceof MissiveError;
-    return { reply: { id, error: { message: error instanceof Error ? error.message : String(error), code: known ? error.code : null, details: known ? (error.details ?? null) : null } }, transfer: [] };
+    return { reply: { id, error: described(error) }, transfer: [] };
+  } finally {
+    // The thread's copy of the data key is not left in its heap.
+    params.dataKey.fill(0);
   }
+}
+
+function described(error: unknown): Extract<IntakeReply, { error: unknown }>['error'] {
+  const known = error instanceof MissiveError;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    name: error instanceof Error ? error.name : 'Error',
+    stack: error instanceof Error ? (error.stack ?? null) : null,
+    code: known ? error.code : null,
+    details: known ? (error.details ?? null) : null,
+  };
 }

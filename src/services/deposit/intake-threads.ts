@@ -35,7 +35,7 @@ export const OFF_THREAD_BYTES = 512 * 1024;
 export type IntakeRequest = { id: number; params: Omit<IntakeParams, 'dataKey'> & { dataKey: Uint8Array }; message: Uint8Array };
 export type IntakeReply =
   | { id: number; result: Omit<IntakeResult, 'inlineContent'> & { inlineContent: Uint8Array | null }; spilled: Uint8Array[] }
-  | { id: number; error: { message: string; code: MissiveErrorCode | null; details: Record<string, unknown> | null } };
+  | { id: number; error: { message: string; name: string; stack: string | null; code: MissiveErrorCode | null; details: Record<string, unknown> | null } };
 
 /**
  * Intake in threads (up to `size`, started when the others are busy), for the messages of at
@@ -58,12 +58,11 @@ export function threadedIntake(size: number): MessageIntake & { threads(): numbe
         if (bytes > OFF_THREAD_BYTES) return intakeMessage(spill, params, continued(collected, iterator));
       }
       const message = joined(collected, bytes);
-      const request = { params: { ...params, dataKey: new Uint8Array(params.dataKey) }, message };
-      const reply = await pool.send((id) => ({ id, ...request }), [message.buffer as ArrayBuffer]);
-      if ('error' in reply) {
-        const { code, message: text, details } = reply.error;
-        throw code ? new MissiveError(code, text, details ?? undefined) : new Error(text);
-      }
+      // A copy of the data key, moved: the thread wipes it once done; the caller keeps its own to wrap.
+      const dataKey = new Uint8Array(params.dataKey);
+      const request = { params: { ...params, dataKey }, message };
+      const reply = await pool.send((id) => ({ id, ...request }), [message.buffer as ArrayBuffer, dataKey.buffer]);
+      if ('error' in reply) throw rebuilt(reply.error);
       if (reply.spilled.length > 0) await spill(framesOf(reply.spilled));
       const { inlineContent } = reply.result;
       return { ...reply.result, inlineContent: inlineContent && Buffer.from(inlineContent.buffer, inlineContent.byteOffset, inlineContent.byteLength) };
@@ -71,6 +70,15 @@ export function threadedIntake(size: number): MessageIntake & { threads(): numbe
     threads: () => pool.threads(),
     close: () => pool.close(),
   };
+}
+
+/** The thread's error as the caller would have had it: a MissiveError with its code, else an Error with the thread's name and stack. */
+function rebuilt(error: Extract<IntakeReply, { error: unknown }>['error']): Error {
+  if (error.code) return new MissiveError(error.code, error.message, error.details ?? undefined);
+  const rebuiltError = new Error(error.message);
+  rebuiltError.name = error.name;
+  if (error.stack) rebuiltError.stack = error.stack;
+  return rebuiltError;
 }
 
 /** The chunks in one buffer of their own, so that it can be moved to the thread. */

@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ownBuffer } from '../../src/store/repositories/messages.ts';
+
+test('ownBuffer: bytes sliced out of the shared pool get a buffer of their own; a buffer already alone is kept', () => {
+  const pooled = Buffer.from('a wrapped key, small enough for the pool');
+  assert.ok(pooled.buffer.byteLength > pooled.byteLength, 'Node pooled it');
+  const own = ownBuffer(pooled);
+  assert.equal(own.buffer.byteLength, own.byteLength);
+  assert.equal(own.byteOffset, 0);
+  assert.deepEqual(own, pooled);
+  const alone = Buffer.from(new ArrayBuffer(100));
+  assert.equal(ownBuffer(alone), alone);
+});
