@@ -31,7 +31,12 @@ export function newOrderedId(prefix: string, now = Date.now()): string {
 }
 
 function randomChars(): string {
-  const bytes = secureRandomBytes(RANDOM_CHARS);
+  return randomText(RANDOM_CHARS);
+}
+
+/** `chars` random characters of `a-z2-7` (5 bits each): easy to read out and to type, nothing a shell or a command line treats specially. */
+export function randomText(chars: number): string {
+  const bytes = secureRandomBytes(chars);
   let text = '';
   for (const byte of bytes) text += ALPHABET[byte & 31];
   return text;

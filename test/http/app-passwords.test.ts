@@ -15,7 +15,7 @@ engineTest('application passwords: made in the account (secret shown once, store
   assert.equal(created.headers.get('cache-control'), 'no-store');
   const { id, secret, label } = (await created.json()) as { id: string; secret: string; label: string };
   assert.equal(label, 'Thunderbird du cabinet');
-  assert.match(secret, /^[A-Za-z0-9_-]{32}$/);
+  assert.match(secret, /^[a-z2-7]{5}(?:-[a-z2-7]{5}){7}$/);
   const listed = (await (await emartin.get('/api/v1/me/app-passwords')).json()) as Record<string, unknown>[];
   assert.deepEqual(listed.map((item) => [item.id, item.label, 'secret' in item]), [[id, 'Thunderbird du cabinet', false]]);
   const stored = await rt.ctx.sql.read.selectFrom('app_password').selectAll().execute();

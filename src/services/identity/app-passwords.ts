@@ -1,8 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { MissiveError } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import { deriveSubkey } from '../../store/crypto/derive.ts';
-import { newId } from '../../store/ids.ts';
+import { newId, randomText } from '../../store/ids.ts';
 import { appPasswordsOf, insertAppPassword, liveAppPasswordByDigest, revokeAppPassword as revokeRow, touchAppPassword } from '../../store/repositories/app-passwords.ts';
 import { appendAudit } from '../../store/repositories/audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -32,7 +32,9 @@ export async function createAppPassword(ctx: ServiceContext, userId: string, lab
   if ((await appPasswordsOf(ctx.sql.read, userId)).length >= MAX_APP_PASSWORDS) {
     throw new MissiveError('conflict', `at most ${MAX_APP_PASSWORDS} application passwords: revoke one you no longer use`);
   }
-  const secret = randomBytes(24).toString('base64url');
+  // 200 bits in eight groups of five: typed into a mail client or a command line, it never starts
+  // like an option (a base64url secret could start with "-") and holds no character to escape.
+  const secret = Array.from({ length: 8 }, () => randomText(5)).join('-');
   const now = ctx.clock();
   const id = newId('apw');
   await ctx.sql.write(async (trx) => {
