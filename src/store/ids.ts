@@ -11,7 +11,7 @@ export const ID_PATTERN = `^[a-z]{3}_[a-z2-7]{${RANDOM_CHARS}}(?:[a-z2-7]{${TIME
 
 /** A random identifier with a readable prefix (`mbx_…`, `ses_…`): 100 bits, unguessable, URL-safe. */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomChars()}`;
+  return `${prefix}_${randomText(RANDOM_CHARS)}`;
 }
 
 /**
@@ -27,11 +27,7 @@ export function newOrderedId(prefix: string, now = Date.now()): string {
     time = SORTED_ALPHABET[rest % 32] + time;
     rest = Math.floor(rest / 32);
   }
-  return `${prefix}_${time}${randomChars()}`;
-}
-
-function randomChars(): string {
-  return randomText(RANDOM_CHARS);
+  return `${prefix}_${time}${randomText(RANDOM_CHARS)}`;
 }
 
 /** `chars` random characters of `a-z2-7` (5 bits each): easy to read out and to type, nothing a shell or a command line treats specially. */

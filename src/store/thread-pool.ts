@@ -28,8 +28,7 @@ export function threadPool<Request extends Identified, Reply extends Identified>
     worker.on('message', (reply: Reply) => {
       const waiting = thread.pending.get(reply.id);
       if (!waiting) return;
-      thread.pending.delete(reply.id);
-      if (thread.pending.size === 0) worker.unref();
+      forget(thread, reply.id);
       waiting.resolve(reply);
     });
     const fail = (error: Error) => {
@@ -42,6 +41,12 @@ export function threadPool<Request extends Identified, Reply extends Identified>
     worker.on('exit', (code) => fail(new Error(`the ${name} thread stopped (${code})`)));
     worker.unref();
     return thread;
+  };
+
+  // Nothing more awaited of it for this request; an idle thread no longer keeps the process alive.
+  const forget = (thread: Thread, id: number) => {
+    thread.pending.delete(id);
+    if (thread.pending.size === 0) thread.worker.unref();
   };
 
   const leastBusy = (): Thread => {
@@ -67,8 +72,7 @@ export function threadPool<Request extends Identified, Reply extends Identified>
           thread.worker.postMessage(build(id), transfer);
         } catch (error) {
           // Not sent (not cloneable, a buffer already moved): nothing is awaited from the thread.
-          thread.pending.delete(id);
-          if (thread.pending.size === 0) thread.worker.unref();
+          forget(thread, id);
           reject(error as Error);
         }
       });

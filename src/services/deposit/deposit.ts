@@ -3,12 +3,13 @@ import { MissiveError } from '../../core/errors.ts';
 import { foldForSearch } from '../../core/search-text.ts';
 import { describePrincipal, SYSTEM_OPERATOR, type Principal } from '../../core/principal.ts';
 import type { Channel, ProofEvent } from '../../core/proof-event.ts';
+import { ownBuffer } from '../../core/own-buffer.ts';
 import { newBlobKey } from '../../store/blobs/blob-store.ts';
 import { generateDataKey, wrapDataKey } from '../../store/crypto/envelope.ts';
 import { newOrderedId } from '../../store/ids.ts';
 import { appendAudit, auditRow } from '../../store/repositories/audit.ts';
 import type { MailboxRow } from '../../store/repositories/accounts.ts';
-import { findMessage, ownBuffer, type EntryTarget } from '../../store/repositories/messages.ts';
+import { findMessage, type EntryTarget } from '../../store/repositories/messages.ts';
 import type { OutboundQueueTable } from '../../store/schema.ts';
 import { nudgeOutbound } from '../outbound/outbound-signal.ts';
 import { proofEventRow } from '../../store/repositories/proofs.ts';
@@ -144,6 +145,7 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
         id: messageId,
         blob_key: blobKey,
         storage: stored.inlineContent ? 'inline' : 'blob',
+        // Cloned to the SQLite writer thread with the rows: without the rest of Node's buffer pool.
         wrapped_key: ownBuffer(wrapDataKey(ctx.kek, dataKey, blobKey)),
         kek_id: ctx.kek.id,
         size: stored.size,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MissiveError, type MissiveErrorCode } from '../../core/errors.ts';
+import { ownConcat } from '../../core/own-buffer.ts';
 import { threadPool } from '../../store/thread-pool.ts';
 import { intakeMessage, type IntakeParams, type IntakeResult, type Spill } from './intake.ts';
 
@@ -47,7 +48,7 @@ export function threadedIntake(size: number): MessageIntake & { threads(): numbe
   const pool = threadPool<IntakeRequest, IntakeReply>(new URL('./intake-thread.ts', import.meta.url), null, size, 'intake');
   return {
     async take(params, source, spill) {
-      const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source);
+      const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : each(source);
       const collected: Uint8Array[] = [];
       let bytes = 0;
       for (;;) {
@@ -57,13 +58,13 @@ export function threadedIntake(size: number): MessageIntake & { threads(): numbe
         bytes += next.value.length;
         if (bytes > OFF_THREAD_BYTES) return intakeMessage(spill, params, continued(collected, iterator));
       }
-      const message = joined(collected, bytes);
+      const message = ownConcat(collected, bytes);
       // A copy of the data key, moved: the thread wipes it once done; the caller keeps its own to wrap.
       const dataKey = new Uint8Array(params.dataKey);
       const request = { params: { ...params, dataKey }, message };
       const reply = await pool.send((id) => ({ id, ...request }), [message.buffer as ArrayBuffer, dataKey.buffer]);
       if ('error' in reply) throw rebuilt(reply.error);
-      if (reply.spilled.length > 0) await spill(framesOf(reply.spilled));
+      if (reply.spilled.length > 0) await spill(each(reply.spilled));
       const { inlineContent } = reply.result;
       return { ...reply.result, inlineContent: inlineContent && Buffer.from(inlineContent.buffer, inlineContent.byteOffset, inlineContent.byteLength) };
     },
@@ -81,17 +82,6 @@ function rebuilt(error: Extract<IntakeReply, { error: unknown }>['error']): Erro
   return rebuiltError;
 }
 
-/** The chunks in one buffer of their own, so that it can be moved to the thread. */
-function joined(chunks: readonly Uint8Array[], bytes: number): Uint8Array {
-  const message = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    message.set(chunk, at);
-    at += chunk.length;
-  }
-  return message;
-}
-
 /** What was read, then the rest of the source; closing it early closes the source. */
 async function* continued(first: readonly Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   let done = false;
@@ -107,10 +97,6 @@ async function* continued(first: readonly Uint8Array[], rest: AsyncIterator<Uint
   }
 }
 
-async function* toAsync(source: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield* source;
-}
-
-async function* framesOf(frames: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  yield* frames;
+async function* each(items: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* items;
 }

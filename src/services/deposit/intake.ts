@@ -2,6 +2,7 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { randomBytes } from 'node:crypto';
 import { contentDigester } from '../../core/digest.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { ownConcat } from '../../core/own-buffer.ts';
 import { formatRfc5322Date, headerValue, parseHeaderBlock, removeFields, type HeaderField } from '../../core/header-block.ts';
 import { encryptChunks } from '../../store/crypto/envelope.ts';
 import { canonicalLineEnds, splitHeader } from './canonical-stream.ts';
@@ -111,6 +112,7 @@ async function storeAndIndex(
   for (;;) {
     const next = await sealed.next();
     if (next.done) {
+      // A buffer of its own: it may be moved to another thread or cloned to the writer thread.
       return { inlineContent: ownConcat(held, heldBytes), size, digest: digester.digest(), index: index! };
     }
     held.push(next.value);
@@ -127,17 +129,6 @@ async function storeAndIndex(
   }
   await spill(spilled());
   return { inlineContent: null, size, digest: digester.digest(), index: index! };
-}
-
-/**
- * The pieces in a buffer of their own: Buffer.concat would slice one under 32 KB out of Node's
- * shared pool, which could then be neither moved to another thread nor cloned without the rest of the pool.
- */
-function ownConcat(pieces: readonly Buffer[], bytes: number): Buffer {
-  const whole = Buffer.allocUnsafeSlow(bytes);
-  let at = 0;
-  for (const piece of pieces) at += piece.copy(whole, at);
-  return whole;
 }
 
 async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

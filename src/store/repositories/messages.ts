@@ -40,15 +40,6 @@ export type DepositRows = {
   audit: AuditRow;
 };
 
-/**
- * The bytes in a buffer of their own. Node hands out buffers under 32 KB as slices of a shared
- * 64 KB pool, and rows cloned to the SQLite writer thread would carry, and copy, the whole pool
- * for each such slice.
- */
-export function ownBuffer(bytes: Buffer): Buffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
 type ProofEventRow = Insertable<ProofEventTable>;
 type AuditRow = Insertable<AuditLogTable>;
 
