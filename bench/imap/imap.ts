@@ -9,7 +9,7 @@ import { startMissive, stopAllMissives } from '../../test/support/processes.ts';
 import { benchMessage, RECIPIENTS, SENDER, senderAndThree } from '../sender-and-three.ts';
 import { installPeer } from '../smtp/postfix-dovecot.ts';
 import { startDovecot } from './dovecot.ts';
-import { treePss } from './memory.ts';
+import { quiet, treePss } from './process-tree.ts';
 
 const exec = promisify(execFile);
 const CLIENT = fileURLToPath(new URL('./client.py', import.meta.url));
@@ -25,7 +25,8 @@ type Target = { port: number; user: string; password: string; pid: () => number;
  * with plain LOGIN, one Python client for all: envelopes per second (UID FETCH 1:* FLAGS
  * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command, best of three), sessions per second
  * (20 clients: login, select, fetch the last 50 envelopes, logout) and the proportional set size
- * per idle connection (the growth from 1,000 to 2,000 connections in IDLE).
+ * per idle connection (the growth from 1,000 to 2,000 connections in IDLE). Each phase starts once
+ * the server is idle (see `quiet`).
  */
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -106,7 +107,11 @@ async function client(args: Record<string, unknown>): Promise<Record<string, num
 async function measure(name: string, plan: Plan, target: Target): Promise<Figures> {
   const common = { host: '127.0.0.1', port: target.port, user: target.user, password: target.password };
   // Phases left out (`--phases`, to profile one) measure 0.
-  const phase = async <T>(name: string, run: () => Promise<T>, none: T): Promise<T> => (plan.phases.includes(name) ? run() : none);
+  const phase = async <T>(name: string, run: () => Promise<T>, none: T): Promise<T> => {
+    if (!plan.phases.includes(name)) return none;
+    await quiet(target.pid());
+    return run();
+  };
   const fetched = await phase('envelopes', () => client({ ...common, mode: 'fetchall' }), { envelopesPerSecond: 0, messages: 0 });
   const bodies = await phase('bodies', () => client({ ...common, mode: 'bodies', count: plan.bodies }), { megabytesPerSecond: 0 });
   const sessions = await phase('sessions', () => client({ ...common, mode: 'sessions', clients: plan.clients, seconds: plan.seconds, messages: plan.messages }), { sessionsPerSecond: 0, errors: 0 });

@@ -140,9 +140,12 @@ export async function membershipsOfUser(q: Queryable, userId: string): Promise<M
 }
 
 export async function membership(q: Queryable, userId: string, mailboxId: string): Promise<MemberRow | undefined> {
-  const row = await activeMembers(q).where('m.user_id', '=', userId).where('m.mailbox_id', '=', mailboxId).executeTakeFirst();
+  const [row] = await membershipQuery(q, userId, mailboxId);
   return row ? toMember(row) : undefined;
 }
+
+// Asked before every read of a mailbox (each batch of an IMAP FETCH of bodies, each web request): compiled once.
+const membershipQuery = prepared((q, userId: string, mailboxId: string) => activeMembers(q).where('m.user_id', '=', userId).where('m.mailbox_id', '=', mailboxId));
 
 /** The mailbox at an address and, in the same query, a user's active membership of it. */
 export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<{ mailbox: MailboxRow; member: MemberRow | undefined } | undefined> {
