@@ -109,7 +109,7 @@ async function measure(name: string, plan: Plan, target: Target): Promise<Figure
   // Phases left out (`--phases`, to profile one) measure 0.
   const phase = async <T>(name: string, run: () => Promise<T>, none: T): Promise<T> => {
     if (!plan.phases.includes(name)) return none;
-    await quiet(target.pid());
+    await quiet(target.pid);
     return run();
   };
   const fetched = await phase('envelopes', () => client({ ...common, mode: 'fetchall' }), { envelopesPerSecond: 0, messages: 0 });

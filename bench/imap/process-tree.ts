@@ -58,14 +58,22 @@ function treeCpuTicks(root: number): number {
  * most `maxMs`), so that a measurement does not include what a server does on its own after it
  * starts (Missive audits its proof log, Dovecot builds its index) — for every server alike.
  */
-export async function quiet(root: number, maxMs = 30_000): Promise<void> {
+export async function quiet(root: () => number, maxMs = 30_000): Promise<void> {
   const deadline = Date.now() + maxMs;
-  let before = treeCpuTicks(root);
+  // A server that has only just started may not have written its pid file yet: not quiet yet.
+  const ticks = () => {
+    try {
+      return treeCpuTicks(root());
+    } catch {
+      return null;
+    }
+  };
+  let before = ticks();
   while (Date.now() < deadline) {
     await sleep(500);
-    const now = treeCpuTicks(root);
+    const now = ticks();
     // Ticks are hundredths of a second: 2.5 ticks in 500 ms is 5 % of a core.
-    if (now - before <= 2) return;
+    if (now !== null && before !== null && now - before <= 2) return;
     before = now;
   }
 }

@@ -160,8 +160,10 @@ async function entryRows(session: ImapSession, selection: Selection, uids: reado
     const found = await session.ctx.sql.read
       .selectFrom('mailbox_entry as e')
       .innerJoin('message as m', 'm.id', 'e.message_id')
-      .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size', 'm.imap_envelope'])
-      // The index is the largest column: read for structures, or for an envelope not encoded yet.
+      .select(['e.uid', 'e.message_id', 'e.flags', 'e.modseq', 'e.internal_date', 'm.size'])
+      // Bodies alone need neither the envelope nor the index (the largest column): read for
+      // structures, or for an envelope not encoded yet.
+      .$if(needs.envelope, (query) => query.select('m.imap_envelope'))
       .$if(needs.index, (query) => query.select('m.index_json'))
       .$if(!needs.index && needs.envelope, (query) => query.select(sql<string | null>`case when m.imap_envelope is null then m.index_json end`.as('index_json')))
       .where('e.folder_id', '=', selection.folder.folderId)
@@ -170,7 +172,7 @@ async function entryRows(session: ImapSession, selection: Selection, uids: reado
     for (const row of found) {
       const indexJson = (row as { index_json?: string | null }).index_json ?? null;
       const index = indexJson ? (JSON.parse(indexJson) as MessageIndex) : null;
-      let envelope = needs.envelope ? row.imap_envelope : null;
+      let envelope = needs.envelope ? ((row as { imap_envelope?: string | null }).imap_envelope ?? null) : null;
       if (needs.envelope && envelope === null && index) {
         envelope = encodedEnvelope(index);
         fresh.push({ id: row.message_id, envelope });
