@@ -127,6 +127,27 @@ engineTest('proof log: the audit of a long log lets the event loop turn (the ser
   assert.ok(turns >= 2, `the event loop turned ${turns} times during the audit`);
 });
 
+engineTest('proof log: events waiting for their leaf when the audit begins are no mismatch; a gap below the last logged event is', async (_t, rt) => {
+  await seedSmallOperator(rt.ctx);
+  for (let i = 0; i < 3; i++) await sendOne(rt);
+  const before = await sequenceEvents(rt.ctx);
+  // Recorded after the last sequencing, as at any moment on a server that is receiving mail.
+  await sendOne(rt);
+  const report = await auditProofLog(rt.ctx);
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.unlogged, 0);
+  assert.equal(report.leaves, before!.treeSize);
+  await sequenceEvents(rt.ctx);
+  const next = await auditProofLog(rt.ctx);
+  assert.ok(next.ok && next.unlogged === 0, next.problems.join('; '));
+  assert.equal(next.leaves, before!.treeSize + 3);
+  // An event recorded before the last logged one, yet with no leaf, would never be proven.
+  const first = await rt.ctx.sql.read.selectFrom('proof_event').selectAll().orderBy('seq').limit(1).executeTakeFirstOrThrow();
+  await behindMissive(rt, 'proof_event', sql`insert into proof_event (seq, id, type, message_id, message_id_header, content_digest, actor, recipient, channel, at) values (0, ${'evt-gap'}, ${first.type}, ${first.message_id}, ${first.message_id_header}, ${first.content_digest}, ${first.actor}, ${first.recipient}, ${first.channel}, ${first.at})`);
+  const gap = await auditProofLog(rt.ctx);
+  assert.equal(gap.unlogged, 1);
+});
+
 async function expectRefused(rt: TestRuntime, statement: ReturnType<typeof sql>) {
   await assert.rejects(rt.ctx.sql.write((trx) => statement.execute(trx)), /append-only/);
 }

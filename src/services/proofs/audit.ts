@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { leafHash, TreeEdge } from '../../core/proof/merkle.ts';
 import { headSignatureValid, keyIdOf, leafBytes } from '../../core/proof/log-entries.ts';
-import { headsFrom, leavesWithEvents, nodesOfLevel, type HeadRow, type NodeRow } from '../../store/repositories/proof-log.ts';
+import { headsFrom, latestHead, leavesWithEvents, logSize, nodesOfLevel, type HeadRow, type NodeRow } from '../../store/repositories/proof-log.ts';
 import type { Queryable } from '../../store/repositories/queryable.ts';
-import { eventOfLeaf, headOf, unloggedCount, type ProofContext } from './proof-log.ts';
+import { eventOfLeaf, headOf, unloggedUpTo, type ProofContext } from './proof-log.ts';
 
 export type AuditReport = {
   ok: boolean;
@@ -11,6 +11,7 @@ export type AuditReport = {
   heads: number;
   /** What does not match, first ones only: each names the leaf, node or head. */
   problems: string[];
+  /** Events recorded before the last one logged when the audit began, yet without a leaf. */
   unlogged: number;
 };
 
@@ -28,9 +29,14 @@ export const LEAVES_PER_TURN = 256;
  * Recomputes the whole log from the events: every leaf hash from its event, every stored
  * perfect subtree, every signed head's root and signature. Any difference is a problem: an
  * edited or deleted event, node or head, or a head Missive's key did not sign.
+ * It audits the log as it stood when it began: a server keeps logging while it audits, and what
+ * is appended meanwhile (leaves, heads, events waiting for their leaf) is the next audit's.
  */
 export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
   const q = ctx.sql.read;
+  // The latest head first: a head signed between the two reads is then within the size read after.
+  const headLimit = Number((await latestHead(q))?.tree_size ?? 0);
+  const { size: leafLimit, lastSeq } = await logSize(q);
   const problems: string[] = [];
   const problem = (text: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push(text);
@@ -53,8 +59,8 @@ export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
   };
 
   await checkHeadsAt(0);
-  for (let from = 0; ; ) {
-    const rows = await leavesWithEvents(q, from, PAGE);
+  for (let from = 0; from < leafLimit; ) {
+    const rows = await leavesWithEvents(q, from, Math.min(PAGE, leafLimit - from));
     for (const row of rows) {
       const index = Number(row.leaf_index);
       if (index !== edge.size) {
@@ -76,15 +82,16 @@ export async function auditProofLog(ctx: ProofContext): Promise<AuditReport> {
       await checkHeadsAt(edge.size);
       if (edge.size % LEAVES_PER_TURN === 0) await nextTurn();
     }
-    if (rows.length < PAGE) break;
+    if (rows.length === 0) break;
     from = edge.size;
   }
+  if (edge.size < leafLimit) problem(`leaf ${edge.size} is missing (the log had ${leafLimit} leaves)`);
   const after = await heads.peek();
-  if (after !== null) problem(`head of size ${after.tree_size} is beyond the ${edge.size} leaves`);
+  if (after !== null && Number(after.tree_size) <= headLimit) problem(`head of size ${after.tree_size} is beyond the ${edge.size} leaves`);
   return finish();
 
   async function finish(): Promise<AuditReport> {
-    const unlogged = await unloggedCount(q);
+    const unlogged = await unloggedUpTo(q, lastSeq);
     return { ok: problems.length === 0, leaves: edge.size, heads: checkedHeads, problems, unlogged };
   }
 }

@@ -1,7 +1,7 @@
 import { consistencyProof, edgeOf, inclusionProof, isPerfect, leafHash, rangeHashFromPerfect, TreeEdge, type Hash } from '../../core/proof/merkle.ts';
 import { leafBytes, signHead, type LoggedEvent, type TreeHead } from '../../core/proof/log-entries.ts';
 import {
-  countEvents,
+  countEventsUpTo,
   headOfSize,
   insertHead,
   insertLeaves,
@@ -141,7 +141,11 @@ export async function signedHead(q: Queryable, size?: number): Promise<TreeHead 
   return row ? headOf(row) : null;
 }
 
-/** Events recorded but never given a leaf (beyond the look-back): the log would not prove them. */
-export async function unloggedCount(q: Queryable): Promise<number> {
-  return (await countEvents(q)) - (await logSize(q)).size;
+/**
+ * Events recorded up to `seq` but never given a leaf: the log would not prove them. Bounded,
+ * because events recorded later are only waiting for the next sequencing (about a second).
+ */
+export async function unloggedUpTo(q: Queryable, seq: number): Promise<number> {
+  const { events, leaves } = await countEventsUpTo(q, seq);
+  return events - leaves;
 }

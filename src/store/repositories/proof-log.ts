@@ -31,9 +31,11 @@ export async function unsequencedEvents(q: Queryable, fromSeq: number, limit: nu
     .execute();
 }
 
-export async function countEvents(q: Queryable): Promise<number> {
-  const row = await q.selectFrom('proof_event').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+/** Events recorded up to `seq`, and leaves given to them: both counted on their index. */
+export async function countEventsUpTo(q: Queryable, seq: number): Promise<{ events: number; leaves: number }> {
+  const events = await q.selectFrom('proof_event').select((eb) => eb.fn.countAll().as('n')).where('seq', '<=', seq).executeTakeFirst();
+  const leaves = await q.selectFrom('proof_leaf').select((eb) => eb.fn.countAll().as('n')).where('event_seq', '<=', seq).executeTakeFirst();
+  return { events: Number(events?.n ?? 0), leaves: Number(leaves?.n ?? 0) };
 }
 
 // Rows per INSERT, under SQLite's bound-parameter limit.
