@@ -6,6 +6,7 @@ import { ConfigError, isLoopback, loadConfig, parseTrustedProxies, type Config }
 import { createLogger } from './observability/log.ts';
 import { startSmtp, type SmtpServices } from './runtime/start-smtp.ts';
 import { startHttp } from './protocols/http/server.ts';
+import { saveCompiledCode } from './runtime/compile-cache.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { addDomain } from './services/accounts.ts';
 import { seedDemo, type DemoCredentials } from './services/demo-seed.ts';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   vaultNotices.unref();
 
   printWelcome(config, http.url, smtp, config.demoSeed ? await readCredentials(credentialsFile) : null);
+  saveCompiledCode();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -129,7 +131,7 @@ function printWelcome(config: Config, url: string, smtp: SmtpServices, demo: Dem
     `  storage      ${config.databaseUrl ? 'PostgreSQL' : `SQLite ${path.join(config.dataDir, 'missive.sqlite')}`}; encrypted blobs in ${config.blobsDir}`,
     `  health       ${url}/healthz`,
     `  SMTP         ${submission.length > 0 ? `submission ${submission.join(', ')}; log in with an application password` : 'submission off'}`,
-    `  IMAP         ${imapPorts.length > 0 ? `${imapPorts.join(', ')} (first part: list, select, fetch, store)` : 'off'}`,
+    `  IMAP         ${imapPorts.length > 0 ? `${imapPorts.join(', ')}` : 'off'}`,
     `  exchange     ${exchange?.port != null ? `${config.smtpHost}:${exchange.port} (STARTTLS, client certificates of whitelisted operators)` : 'off'}`,
     '  CLI          ./bin/missive help   (for example: ./bin/missive list --as eloise.martin)',
   ];
