@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   });
 
   const smtp = await startSmtp(config, ctx, log);
+  if (smtp.imap) ctx.contents.prepare();
 
   // After a crash, deposits of the last week may have left unreferenced blobs: clear them in the background.
   sweepOrphanBlobs(ctx, 7 * 24).catch((error: unknown) => log.error('orphan blob sweep failed', { error }));

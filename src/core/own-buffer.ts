@@ -19,3 +19,16 @@ export function ownConcat(pieces: readonly Uint8Array[], bytes: number): Buffer 
   }
   return whole;
 }
+
+/**
+ * Gives a buffer's memory back now, when `bytes` is the whole of a buffer of its own, rather than
+ * at some later garbage collection: a thread that allocates a large buffer per item otherwise
+ * grows by tens of megabytes of dead ones between collections, each new one on pages the kernel
+ * must fault in, where freed at once the next takes the same warm memory back (about half the
+ * CPU of reading a batch of bodies, measured). `bytes` is empty (detached) afterwards; a slice of
+ * a shared buffer is left alone.
+ */
+export function releaseNow(bytes: Uint8Array): void {
+  const buffer = bytes.buffer;
+  if (buffer instanceof ArrayBuffer && !buffer.detached && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffer.transfer(0);
+}

@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { releaseNow } from '../core/own-buffer.ts';
 import { MIN_BATCH_BUFFER_BYTES, OPENABLE_COLUMNS, openRows, type ContentReply, type ContentRequest, type OpenableMessage } from './content-reader.ts';
 import { CryptoError } from './crypto/envelope.ts';
 import { READER_MMAP_MIB } from './sqlite-adapter.ts';
@@ -25,19 +26,27 @@ port.on('message', ({ id, mailboxId, messageIds, buffer }: ContentRequest) => {
   let reply: ContentReply;
   try {
     const rows = filedIn.all(JSON.stringify(messageIds), mailboxId) as unknown as (OpenableMessage & { ciphertext: Uint8Array | null })[];
-    const opened = openRows(keys, rows);
     // The plaintexts travel end to end in one buffer, handed over rather than copied: one
-    // transfer per batch, into a buffer the main thread gave back for reuse when it is large enough.
-    const needed = opened.reduce((sum, { content }) => sum + (content?.length ?? 0), 0);
-    const target = buffer && buffer.byteLength >= needed ? buffer : new ArrayBuffer(Math.max(needed, MIN_BATCH_BUFFER_BYTES));
-    const bytes = new Uint8Array(target, 0, needed);
+    // transfer per batch, into a buffer the main thread gave back for reuse when it is large
+    // enough. A plaintext is shorter than its ciphertext, so the ciphertexts size the room.
+    const room = rows.reduce((sum, row) => sum + (row.ciphertext?.length ?? 0), 0);
+    const target = buffer && buffer.byteLength >= room ? buffer : new ArrayBuffer(Math.max(room, MIN_BATCH_BUFFER_BYTES));
+    const batch = new Uint8Array(target);
     let offset = 0;
-    const filed = opened.map(({ message, content }) => {
-      if (!content) return { message, content: null };
-      bytes.set(content, offset);
+    const filed: Extract<ContentReply, { filed: unknown }>['filed'] = [];
+    for (const { message, content } of openRows(keys, rows)) {
+      if (!content) {
+        filed.push({ message, content: null });
+        continue;
+      }
+      filed.push({ message: { ...message, wrapped_key: null }, content: { offset, length: content.length } });
+      batch.set(content, offset);
       offset += content.length;
-      return { message, content: { offset: offset - content.length, length: content.length } };
-    });
+      // Copied: its memory serves the next message (see releaseNow). The wrapped key (left out
+      // above) is for streaming a blob-stored message; an inline one is read already.
+      releaseNow(content);
+    }
+    const bytes = batch.subarray(0, offset);
     reply = { id, filed, bytes };
     port.postMessage(reply, [target]);
   } catch (error) {

@@ -6,6 +6,8 @@ export type Identified = { id: number };
 export type ThreadPool<Request extends Identified, Reply extends Identified> = {
   /** Sends `build(id)` to the least busy thread (started if all are busy and the pool may grow), and resolves with its reply. */
   send(build: (id: number) => Request, transfer?: readonly Transferable[]): Promise<Reply>;
+  /** Starts every thread the pool may have now, idle, rather than when requests find the others busy. */
+  prestart(): void;
   /** Threads started and running. */
   threads(): number;
   close(): Promise<void>;
@@ -76,6 +78,9 @@ export function threadPool<Request extends Identified, Reply extends Identified>
           reject(error as Error);
         }
       });
+    },
+    prestart() {
+      while (!closed && pool.length < size) pool.push(spawn());
     },
     threads: () => pool.length,
     async close() {

@@ -55,7 +55,7 @@ engineTest('IMAP FETCH of bodies follows the client: one that stops reading hold
   // ~48 MB in all, far beyond what the kernel's socket buffers hold on loopback.
   const { secret } = await createAppPassword(rt.ctx, 'sbernard', 'test');
   let batchesRead = 0;
-  const contents: ContentReader = { filedIn: (...args) => (batchesRead++, rt.ctx.contents.filedIn(...args)), close: () => rt.ctx.contents.close() };
+  const contents: ContentReader = { filedIn: (...args) => (batchesRead++, rt.ctx.contents.filedIn(...args)), prepare: () => rt.ctx.contents.prepare(), close: () => rt.ctx.contents.close() };
   const imap = await startTestImap(t, { ...rt, ctx: { ...rt.ctx, contents } }, { plainLoginAllowed: true });
 
   const client = rawClient(t, imap.port);

@@ -37,3 +37,17 @@ test('thread pool: a request that cannot be sent fails at once and leaves nothin
   await pool.close();
   await assert.rejects(pool.send((id) => ({ id, value: 'closed' })), /closed/);
 });
+
+test('thread pool: prestart starts every thread at once; requests then start none, and a closed pool starts nothing', async (t) => {
+  const pool = threadPool<Request, Reply>(ECHO, null, 2, 'echo');
+  t.after(() => pool.close());
+  pool.prestart();
+  pool.prestart();
+  assert.equal(pool.threads(), 2);
+  const replies = await Promise.all(['a', 'b', 'c'].map((value) => pool.send((id) => ({ id, value, delayMs: 20 }))));
+  assert.deepEqual(replies.map((reply) => reply.value), ['a', 'b', 'c']);
+  assert.equal(pool.threads(), 2);
+  await pool.close();
+  pool.prestart();
+  assert.equal(pool.threads(), 0, 'a closed pool starts nothing');
+});
