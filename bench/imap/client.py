@@ -71,7 +71,7 @@ def bodies():
     c = Imap(); c.login(); c.cmd("EXAMINE INBOX")
     c.cmd("UID FETCH 1:%d BODY.PEEK[]" % a["count"])  # warm
     seconds = float("inf")
-    for _ in range(3):  # one command is a few tens of milliseconds: the best of three
+    for _ in range(3):  # the best of three
         start = time.perf_counter()
         count, size = c.cmd("UID FETCH 1:%d BODY.PEEK[]" % a["count"])
         seconds = min(seconds, time.perf_counter() - start)

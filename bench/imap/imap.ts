@@ -23,7 +23,7 @@ type Target = { port: number; user: string; password: string; pid: () => number;
  * IMAP for one mailbox of 10,000 messages of ~20 KB, in the same run for Missive (a server process
  * of its own, SQLite) and Dovecot from Debian (Maildir, as installed and tuned), all on loopback
  * with plain LOGIN, one Python client for all: envelopes per second (UID FETCH 1:* FLAGS
- * ENVELOPE RFC822.SIZE, warm), bodies MB/s (1,000 BODY.PEEK[] in one command, best of three), sessions per second
+ * ENVELOPE RFC822.SIZE, warm), bodies MB/s (UID FETCH 1:* BODY.PEEK[], the whole mailbox in one command, warm, best of three), sessions per second
  * (20 clients: login, select, fetch the last 50 envelopes, logout) and the proportional set size
  * per idle connection (the growth from 1,000 to 2,000 connections in IDLE). Each phase starts once
  * the server is idle (see `quiet`).
@@ -31,9 +31,9 @@ type Target = { port: number; user: string; password: string; pid: () => number;
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { messages: { type: 'string', default: '10000' }, bodies: { type: 'string', default: '1000' }, clients: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, idle: { type: 'string', default: '2000' }, 'missive-only': { type: 'boolean', default: false }, phases: { type: 'string', default: 'envelopes,bodies,sessions,idle' } },
+    options: { messages: { type: 'string', default: '10000' }, bodies: { type: 'string', default: 'all' }, clients: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, idle: { type: 'string', default: '2000' }, 'missive-only': { type: 'boolean', default: false }, phases: { type: 'string', default: 'envelopes,bodies,sessions,idle' } },
   });
-  const plan: Plan = { messages: Number(values.messages), bodies: Math.min(Number(values.bodies), Number(values.messages)), clients: Number(values.clients), seconds: Number(values.seconds), idle: Number(values.idle), phases: values.phases.split(',') };
+  const plan: Plan = { messages: Number(values.messages), bodies: values.bodies === 'all' ? Number(values.messages) : Math.min(Number(values.bodies), Number(values.messages)), clients: Number(values.clients), seconds: Number(values.seconds), idle: Number(values.idle), phases: values.phases.split(',') };
   console.log(`imap: one mailbox of ${plan.messages} messages of ~20 KB; ${plan.bodies} bodies; ${plan.clients} clients for ${plan.seconds} s; ${plan.idle} idle connections`);
   const messages = Array.from({ length: plan.messages }, (_, index) => numbered(index));
   if (!values['missive-only']) await installPeer();
