@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { releaseNow } from '../core/own-buffer.ts';
-import { MIN_BATCH_BUFFER_BYTES, OPENABLE_COLUMNS, openRows, type ContentReply, type ContentRequest, type OpenableMessage } from './content-reader.ts';
+import { MIN_BATCH_BUFFER_BYTES, OPENABLE_COLUMNS, openRows, type ContentReply, type ContentRequest, storedContentOf } from './content-reader.ts';
 import { CryptoError } from './crypto/envelope.ts';
 import { READER_MMAP_MIB } from './sqlite-adapter.ts';
 
@@ -20,12 +20,13 @@ const filedIn = database.prepare(
    where m.id in (select value from json_each(?))
      and exists (select 1 from mailbox_entry e where e.message_id = m.id and e.mailbox_id = ?)`,
 );
+filedIn.setReturnArrays(true);
 
 const port = parentPort!;
 port.on('message', ({ id, mailboxId, messageIds, buffer }: ContentRequest) => {
   let reply: ContentReply;
   try {
-    const rows = filedIn.all(JSON.stringify(messageIds), mailboxId) as unknown as (OpenableMessage & { ciphertext: Uint8Array | null })[];
+    const rows = (filedIn.all(JSON.stringify(messageIds), mailboxId) as unknown as unknown[][]).map(storedContentOf);
     // The plaintexts travel end to end in one buffer, handed over rather than copied: one
     // transfer per batch, into a buffer the main thread gave back for reuse when it is large
     // enough. A plaintext is shorter than its ciphertext, so the ciphertexts size the room.
@@ -39,10 +40,11 @@ port.on('message', ({ id, mailboxId, messageIds, buffer }: ContentRequest) => {
         filed.push({ message, content: null });
         continue;
       }
-      filed.push({ message: { ...message, wrapped_key: null }, content: { offset, length: content.length } });
+      message.wrapped_key = null;
+      filed.push({ message, content: { offset, length: content.length } });
       batch.set(content, offset);
       offset += content.length;
-      // Copied: its memory serves the next message (see releaseNow). The wrapped key (left out
+      // Copied: its memory serves the next message (see releaseNow). The wrapped key (cleared
       // above) is for streaming a blob-stored message; an inline one is read already.
       releaseNow(content);
     }

@@ -9,6 +9,7 @@ import { threadPool } from './thread-pool.ts';
 /** What reading a message's content needs of its row, and what proving an opening of it needs. */
 export type OpenableMessage = Pick<MessageRow, 'id' | 'purged_at' | 'wrapped_key' | 'blob_key' | 'storage' | 'message_id_header' | 'content_digest' | 'sender'>;
 
+/** In this order: storedContentOf reads a row of them by position. */
 export const OPENABLE_COLUMNS = ['id', 'purged_at', 'wrapped_key', 'blob_key', 'storage', 'message_id_header', 'content_digest', 'sender'] as const;
 
 /** A message filed in the mailbox asked about, with its plaintext; null content: kept in the blob store, to stream from there. */
@@ -37,16 +38,42 @@ export type ContentReader = {
 
 /** A stored row's plaintext when its ciphertext is inline; it authenticates or throws. */
 function openInline(kek: KeyEncryptionKey, message: OpenableMessage, ciphertext: Uint8Array): Buffer {
-  const dataKey = unwrapDataKey(kek, Buffer.from(message.wrapped_key!), message.blob_key!);
+  const dataKey = unwrapDataKey(kek, message.wrapped_key!, message.blob_key!);
   return decryptBuffer(dataKey, message.blob_key!, ciphertext);
+}
+
+/** A message's row and its inline ciphertext (null: kept in the blob store, or missing). */
+export type StoredContent = { message: OpenableMessage; ciphertext: Uint8Array | null };
+
+/**
+ * A row of OPENABLE_COLUMNS then the ciphertext, as node:sqlite returns it with arrays turned
+ * on: one object of one fixed shape, where its own row objects are dictionaries (slow to read,
+ * to copy and to send to another thread).
+ */
+export function storedContentOf(values: readonly unknown[]): StoredContent {
+  // BLOBs come as Uint8Array: the key is read through a Buffer view of the same bytes.
+  const wrapped = values[2] as Uint8Array | null;
+  return {
+    message: {
+      id: values[0] as string,
+      purged_at: values[1] as number | null,
+      wrapped_key: wrapped && Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength),
+      blob_key: values[3] as string | null,
+      storage: values[4] as OpenableMessage['storage'],
+      message_id_header: values[5] as string,
+      content_digest: values[6] as string,
+      sender: values[7] as string,
+    },
+    ciphertext: values[8] as Uint8Array | null,
+  };
 }
 
 /**
  * Rows to contents, one at a time: inline ones decrypted (each ciphertext let go of once opened:
  * see releaseNow), blob-stored ones left for the caller to stream.
  */
-export function* openRows(kek: KeyEncryptionKey, rows: readonly (OpenableMessage & { ciphertext: Uint8Array | null })[]): Generator<FiledContent> {
-  for (const { ciphertext, ...message } of rows) {
+export function* openRows(kek: KeyEncryptionKey, rows: Iterable<StoredContent>): Generator<FiledContent> {
+  for (const { message, ciphertext } of rows) {
     if (message.purged_at !== null || !message.wrapped_key || !message.blob_key) continue;
     if (ciphertext) {
       const content = openInline(kek, message, ciphertext);
@@ -70,7 +97,7 @@ export function inThreadContentReader(db: Kysely<Database>, kek: KeyEncryptionKe
         .where('m.id', 'in', messageIds)
         .where((eb) => eb.exists(eb.selectFrom('mailbox_entry as e').select('e.uid').whereRef('e.message_id', '=', 'm.id').where('e.mailbox_id', '=', mailboxId)))
         .execute();
-      return { filed: [...openRows(kek, rows)], release: () => {} };
+      return { filed: [...openRows(kek, rows.map(({ ciphertext, ...message }) => ({ message, ciphertext })))], release: () => {} };
     },
     prepare: () => {},
     close: async () => {},
@@ -111,10 +138,11 @@ export function threadedContentReader(file: string, kek: KeyEncryptionKey, threa
       const { bytes } = reply;
       let released = false;
       return {
-        filed: reply.filed.map(({ message, content }) => ({
-          message: { ...message, wrapped_key: message.wrapped_key && Buffer.from(message.wrapped_key) },
-          content: content && Buffer.from(bytes.buffer, bytes.byteOffset + content.offset, content.length),
-        })),
+        filed: reply.filed.map(({ message, content }) => {
+          // Cloned across as a Uint8Array (sent only for a blob-stored message).
+          if (message.wrapped_key) message.wrapped_key = Buffer.from(message.wrapped_key);
+          return { message, content: content && Buffer.from(bytes.buffer, bytes.byteOffset + content.offset, content.length) };
+        }),
         release() {
           if (!released && spare.length < MAX_SPARE_BUFFERS) spare.push(bytes.buffer as ArrayBuffer);
           released = true;
