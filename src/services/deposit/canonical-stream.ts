@@ -133,8 +133,14 @@ export async function splitHeader(
       if (found !== -1) end = length + found;
     }
     if (end !== -1) {
-      // The common case, the whole header in the first chunk, copies nothing.
-      const all = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
+      // Where the header ends in this chunk (negative: in what came before, across the seam).
+      // Only the header is copied, and nothing when it is all in this chunk; the body stays where it is.
+      const cut = end + 2 - length;
+      if (cut >= 0) {
+        const header = parts.length === 0 ? chunk.subarray(0, cut) : Buffer.concat([...parts, chunk.subarray(0, cut)]);
+        return { header, rest: fromBuffers([chunk.subarray(cut)], source) };
+      }
+      const all = Buffer.concat([...parts, chunk]);
       return { header: all.subarray(0, end + 2), rest: fromBuffers([all.subarray(end + 2)], source) };
     }
     parts.push(chunk);

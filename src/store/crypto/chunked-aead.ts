@@ -49,13 +49,22 @@ function chunkNonce(prefix: Buffer, counter: number, last: boolean): Buffer {
   return nonce;
 }
 
-/** One sealed frame as its pieces (ciphertext, then tag): the stream is bytes, not frames, so they need no joining. */
-function seal(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer[] {
+/**
+ * One sealed frame, from its plaintext in pieces, as pieces (ciphertext, then tag): the stream is
+ * bytes, not frames, so they need no joining.
+ */
+function seal(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last: boolean, plaintext: readonly Buffer[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(prefix, counter, last), { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
-  const ciphertext = cipher.update(plaintext);
+  const sealed: Buffer[] = [];
+  for (const piece of plaintext) {
+    const ciphertext = cipher.update(piece);
+    if (ciphertext.length > 0) sealed.push(ciphertext);
+  }
   const rest = cipher.final();
-  return rest.length > 0 ? [ciphertext, rest, cipher.getAuthTag()] : [ciphertext, cipher.getAuthTag()];
+  if (rest.length > 0) sealed.push(rest);
+  sealed.push(cipher.getAuthTag());
+  return sealed;
 }
 
 /** Returns the plaintext, or undefined if the chunk does not authenticate under these parameters. */
@@ -75,7 +84,8 @@ function open(key: KeyObject, prefix: Buffer, aad: Buffer, counter: number, last
 
 /**
  * The encrypting side, synchronous: bytes in, sealed frames out. A full chunk is held back until
- * more input arrives, because only then is it known not to be the last.
+ * more input arrives, because only then is it known not to be the last. Chunks pushed are read
+ * when their frame is sealed, not copied: they must not change until then.
  */
 export type Sealer = { push(chunk: Buffer): Buffer[]; finish(): Buffer[] };
 
@@ -92,14 +102,19 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
   header.writeUInt32BE(chunkSize, 5);
   prefix.copy(header, 9);
   const aad = Buffer.concat([header, Buffer.from(context, 'utf8')]);
-  const pending = Buffer.allocUnsafe(chunkSize);
+  // The next frame's plaintext, as views of the chunks pushed rather than a copy: a frame is
+  // sealed only once it is known whether it is the last, and most messages are one frame.
+  let pending: Buffer[] = [];
   let filled = 0;
   let counter = 0;
   let headerSent = false;
 
   const sealNext = (last: boolean): Buffer[] => {
     if (counter > MAX_COUNTER) throw new CryptoError('stream too long for the chunk counter');
-    return seal(secretKey, prefix, aad, counter++, last, pending.subarray(0, filled));
+    const frame = seal(secretKey, prefix, aad, counter++, last, pending);
+    pending = [];
+    filled = 0;
+    return frame;
   };
   const start = (out: Buffer[]) => {
     if (!headerSent) out.push(header);
@@ -112,12 +127,9 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
       start(out);
       let offset = 0;
       while (offset < chunk.length) {
-        if (filled === chunkSize) {
-          out.push(...sealNext(false));
-          filled = 0;
-        }
+        if (filled === chunkSize) out.push(...sealNext(false));
         const n = Math.min(chunkSize - filled, chunk.length - offset);
-        chunk.copy(pending, filled, offset, offset + n);
+        pending.push(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n));
         filled += n;
         offset += n;
       }
@@ -127,7 +139,6 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
       const out: Buffer[] = [];
       start(out);
       out.push(...sealNext(true));
-      filled = 0;
       return out;
     },
   };
