@@ -80,7 +80,7 @@ m.logout()
 print(json.dumps(out))
 `;
 
-engineTest('IMAP (first part): Python imaplib over STARTTLS lists, selects, fetches envelopes, header fields, whole bodies (an opening, proven) and partial parts, stores flags; a read-only shared mailbox refuses STORE and APPEND; LOGIN only after TLS', async (t, rt) => {
+engineTest('IMAP: Python imaplib over STARTTLS lists, selects, fetches envelopes, header fields, whole bodies (an opening, proven) and partial parts, stores flags; a read-only shared mailbox refuses STORE and APPEND; LOGIN only after TLS', async (t, rt) => {
   await seedSmallOperator(rt.ctx);
   await grantMember(rt.ctx, `cardiologie@${DOMAIN}`, 'khaddad', { read: true, send: false, manage: false });
   const { secret } = await createAppPassword(rt.ctx, 'khaddad', 'imaplib');
