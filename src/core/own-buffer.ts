@@ -4,9 +4,14 @@
  * when cloned, and could not be moved at all.
  */
 
+/** Whether `bytes` is the whole of its buffer (never true of a slice of the shared pool). */
+function wholeBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+}
+
 /** The bytes, in a buffer of their own (the same buffer when it already is). */
 export function ownBuffer(bytes: Buffer): Buffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return wholeBuffer(bytes) ? bytes : Buffer.from(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** `bytes` bytes of pieces end to end, in a buffer of their own (where Buffer.concat would use the pool). */
@@ -30,5 +35,5 @@ export function ownConcat(pieces: readonly Uint8Array[], bytes: number): Buffer 
  */
 export function releaseNow(bytes: Uint8Array): void {
   const buffer = bytes.buffer;
-  if (buffer instanceof ArrayBuffer && !buffer.detached && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffer.transfer(0);
+  if (buffer instanceof ArrayBuffer && !buffer.detached && wholeBuffer(bytes)) buffer.transfer(0);
 }
