@@ -129,7 +129,7 @@ export function createSealer(dataKey: Buffer, context: string, options: { chunkS
       while (offset < chunk.length) {
         if (filled === chunkSize) out.push(...sealNext(false));
         const n = Math.min(chunkSize - filled, chunk.length - offset);
-        pending.push(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n));
+        pending.push(chunk.subarray(offset, offset + n));
         filled += n;
         offset += n;
       }
