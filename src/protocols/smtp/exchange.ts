@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { SMTPServer } from 'smtp-server';
+import { PromptSmtpServer } from './prompt-greeting.ts';
 import { addressKey, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { routeFor } from '../../core/routes.ts';
@@ -27,7 +27,7 @@ export async function startExchange(ctx: ServiceContext, options: ExchangeOption
   const connections = connectionsPerAddress(options.connectionsPerAddress);
   // The verified certificate subject of each TLS session, by session id.
   const peers = new Map<string, Subject>();
-  const server = new SMTPServer({
+  const server = new PromptSmtpServer({
     secure: false,
     name: options.domain,
     banner: 'Missive ESMTP (MSSanté exchange)',

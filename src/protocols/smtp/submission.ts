@@ -1,4 +1,5 @@
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerSession } from 'smtp-server';
+import { PromptSmtpServer } from './prompt-greeting.ts';
 import { parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
@@ -27,7 +28,7 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
   const connections = connectionsPerAddress(options.connectionsPerAddress);
   const allowedSenders = new WeakMap<SMTPServerSession, Set<string>>();
   const make = (secure: boolean) =>
-    new SMTPServer({
+    new PromptSmtpServer({
       secure,
       name: options.domain,
       banner: 'Missive ESMTP submission',
