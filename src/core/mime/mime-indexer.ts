@@ -79,6 +79,13 @@ export class MimeIndexer {
     while (start < chunk.length) {
       const newline = chunk.indexOf(LF, start);
       const end = newline === -1 ? chunk.length : newline + 1;
+      // Most lines are whole lines of a body (an attachment's base64): counted without the
+      // bookkeeping that delimiters and headers need. A line starting with "-" may be a delimiter.
+      if (newline !== -1 && this.#headLength === 0 && chunk[start] !== DASH && this.#top().state === 'body') {
+        this.#bodyLine(this.#top(), chunk, start, end);
+        start = end;
+        continue;
+      }
       this.#segment(chunk, start, end);
       this.#offset += end - start;
       if (newline !== -1) this.#endLine();
@@ -121,6 +128,17 @@ export class MimeIndexer {
       this.#countBody(frame, this.#head, 0, LINE_HEAD);
       this.#countBody(frame, chunk, start + copy, end);
     }
+  }
+
+  /** A whole body line, known not to be a delimiter: what #segment and #endLine would do for it. */
+  #bodyLine(frame: Frame, chunk: Buffer, start: number, end: number): void {
+    this.#countBody(frame, chunk, start, end);
+    this.#offset += end - start;
+    this.#lineEnds++;
+    this.#bodyLineEnd(frame);
+    this.#checkAttachedMessages();
+    this.#previousLineLength = end - start;
+    this.#lineStart = this.#offset;
   }
 
   #endLine(ended = true): void {

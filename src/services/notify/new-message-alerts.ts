@@ -1,10 +1,15 @@
 import { findMailbox } from '../../store/repositories/accounts.ts';
 import { alertCandidates, claimAlert, type AlertKind } from '../../store/repositories/preferences.ts';
-import type { MailboxChange } from '../change-feed.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** A burst of arrivals makes one alert: after one, the next waits this long. */
 export const ALERT_QUIET_MS = 15 * 60_000;
+
+/**
+ * Arrivals within this window are checked together, once per mailbox: a burst of deposits (a
+ * busy SMTP client, a message to a whole service) asks the database once, not once each.
+ */
+const GATHER_MS = 250;
 
 /**
  * "You have a new message" (and, for senders who asked, "a message you sent was opened") to the
@@ -16,39 +21,54 @@ export function watchNewMessages(ctx: ServiceContext): () => Promise<void> {
   const pending = new Set<Promise<void>>();
   // Per mailbox and kind: a check under way, and whether changes came in since it started.
   const running = new Map<string, { again: boolean }>();
-  const check = (change: MailboxChange, kind: AlertKind, key: string): void => {
+  // Per mailbox and kind: changes waiting for the end of the window.
+  const gathered = new Map<string, { mailboxId: string; kind: AlertKind }>();
+  let timer: NodeJS.Timeout | null = null;
+  const check = (mailboxId: string, kind: AlertKind, key: string): void => {
     running.set(key, { again: false });
-    const work = alertMembers(ctx, change, kind)
-      .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: change.mailboxId }))
+    const work = alertMembers(ctx, mailboxId, kind)
+      .catch((error: unknown) => ctx.log.error('new-message alert failed', { error, mailbox: mailboxId }))
       .finally(() => {
         pending.delete(work);
         const state = running.get(key);
         running.delete(key);
         // Arrivals during a check get one more check after it, not one each: a burst is one alert anyway.
-        if (state?.again) check(change, kind, key);
+        if (state?.again) check(mailboxId, kind, key);
       });
     pending.add(work);
+  };
+  const endWindow = (): void => {
+    timer = null;
+    for (const [key, { mailboxId, kind }] of gathered) {
+      const state = running.get(key);
+      if (state) state.again = true;
+      else check(mailboxId, kind, key);
+    }
+    gathered.clear();
   };
   const unsubscribe = ctx.changes.subscribe((change) => {
     const kind: AlertKind | null = change.kind === 'arrived' && change.folder === 'INBOX' ? 'arrival' : change.kind === 'tracking' ? 'tracking' : null;
     if (kind === null) return;
-    const key = `${change.mailboxId} ${kind}`;
-    const state = running.get(key);
-    if (state) state.again = true;
-    else check(change, kind, key);
+    gathered.set(`${change.mailboxId} ${kind}`, { mailboxId: change.mailboxId, kind });
+    timer ??= setTimeout(endWindow, GATHER_MS);
   });
   return async () => {
     unsubscribe();
+    // What was gathered is still checked: a command that deposits then stops has its alerts sent.
+    if (timer) {
+      clearTimeout(timer);
+      endWindow();
+    }
     await Promise.all([...pending]);
   };
 }
 
-async function alertMembers(ctx: ServiceContext, change: MailboxChange, kind: AlertKind): Promise<void> {
+async function alertMembers(ctx: ServiceContext, mailboxId: string, kind: AlertKind): Promise<void> {
   const now = ctx.clock();
   // Most arrivals alert no one: the mailbox is looked up only when someone is to be told.
-  const candidates = await alertCandidates(ctx.sql.read, change.mailboxId, now - ALERT_QUIET_MS, kind);
+  const candidates = await alertCandidates(ctx.sql.read, mailboxId, now - ALERT_QUIET_MS, kind);
   if (candidates.length === 0) return;
-  const mailbox = await findMailbox(ctx.sql.read, change.mailboxId);
+  const mailbox = await findMailbox(ctx.sql.read, mailboxId);
   if (!mailbox) return;
   for (const member of candidates) {
     // The read above may be stale by now: the conditional claim decides between two events.
