@@ -12,7 +12,13 @@ import type { WriterError, WriterReply, WriterRequest } from './sqlite-writer-pr
  * deposits — which then join the next group commit. Requests are handled one at a time, in order.
  */
 const port = parentPort!;
-const { kysely } = openSqlite((workerData as { file: string }).file, { cacheMib: WRITER_CACHE_MIB });
+const { database, kysely } = openSqlite((workerData as { file: string }).file, { cacheMib: WRITER_CACHE_MIB });
+// A multi-row INSERT keeps the pages it changes in a statement journal, to undo itself if a row
+// fails. Past 64 KB (a few messages' contents) SQLite moves that journal to a temporary file,
+// opened, written page by page and closed again in every deposit transaction: kept in memory it
+// costs none of those system calls. (Sorts of this connection stay in memory too; it runs no
+// large ones but an index built by a migration.)
+database.exec('PRAGMA temp_store = MEMORY');
 const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kysely }) });
 
 let queue: Promise<void> = Promise.resolve();
