@@ -61,6 +61,25 @@ describe('MimeIndexer is independent of how the message is cut into chunks', () 
     }
   });
 
+  it('base64 with white space and stray "=" inside its lines: the sizes do not depend on the cuts, and white space counts for nothing', () => {
+    const rng = random(11);
+    for (let round = 0; round < 20; round++) {
+      const payload = rng.bytes(200 + rng.int(400));
+      // White space sprinkled into the lines, as some encoders and hand edits leave it.
+      const spaced = payload.toString('base64').replace(/.{1,76}/g, (line) => line.replace(/.{1,9}/g, (piece) => piece + [' ', '\t', ''][rng.int(3)]));
+      const lines = spaced.replace(/(.{1,80})/g, '$1\r\n').replace(/\r\n$/, '');
+      const message = inMixed('Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64', lines);
+      const whole = snapshot(index(message));
+      assert.equal(partUnderTest(index(message)).decodedSize, payload.length);
+      for (let cut = 1; cut < message.length; cut += 1 + rng.int(7)) assert.equal(snapshot(indexChunks(splitAt(message, [cut]))), whole, `cut at ${cut}`);
+      // A stray "=" inside a line is not counted, wherever it falls.
+      const stray = inMixed('Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64', lines.replace(/(\r\n[^\r]{10})/, '$1='));
+      const strayWhole = snapshot(index(stray));
+      assert.equal(partUnderTest(index(stray)).decodedSize, payload.length);
+      for (let cut = 1; cut < stray.length; cut += 1 + rng.int(7)) assert.equal(snapshot(indexChunks(splitAt(stray, [cut]))), strayWhole, `cut at ${cut}`);
+    }
+  });
+
   it(
     'quoted-printable: a cut inside "=XX", before a soft break or inside trailing white space changes nothing',
     () => {

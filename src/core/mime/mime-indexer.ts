@@ -66,6 +66,7 @@ export class MimeIndexer {
   /** The current body line starts with "-" inside a multipart: held until it is known not to be a delimiter. */
   #held = false;
   #preview: { part: MimePart; chunks: Buffer[]; bytes: number } | null = null;
+  readonly #uncounted = new UncountedBytes();
 
   constructor(limits: MimeIndexerLimits) {
     this.#limits = limits;
@@ -132,7 +133,7 @@ export class MimeIndexer {
 
   /** A whole body line, known not to be a delimiter: what #segment and #endLine would do for it. */
   #bodyLine(frame: Frame, chunk: Buffer, start: number, end: number): void {
-    this.#countBody(frame, chunk, start, end);
+    this.#countBody(frame, chunk, start, end, frame.part.encoding !== 'base64' || this.#uncounted.within(chunk, start, end));
     this.#offset += end - start;
     this.#lineEnds++;
     this.#bodyLineEnd(frame);
@@ -235,14 +236,14 @@ export class MimeIndexer {
   }
 
   /** Counts body bytes of the current line (its line end, if present, excluded from the counts). */
-  #countBody(frame: Frame, bytes: Buffer, start: number, end: number): void {
+  #countBody(frame: Frame, bytes: Buffer, start: number, end: number, uncounted = true): void {
     if (this.#preview?.part === frame.part) this.#keepPreview(bytes.subarray(start, end));
     let content = end;
     if (content > start && bytes[content - 1] === LF) content--;
     if (content > start && bytes[content - 1] === CR) content--;
     if (content === start) return;
     this.#commitLineEnd(frame);
-    this.#grow(frame.part, decodedLength(frame, bytes, start, content));
+    this.#grow(frame.part, decodedLength(frame, bytes, start, content, uncounted));
   }
 
   #bodyLineEnd(frame: Frame): void {
@@ -404,9 +405,10 @@ function isAttachment(part: MimePart): boolean {
  * runs a byte-level decoder whose state crosses chunks: "=XX" with two hex digits is one byte,
  * "=" followed by anything else is literal, white space counts only once non-space follows it.
  */
-function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number): number {
+function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number, uncounted: boolean): number {
   const encoding = frame.part.encoding;
   if (encoding === 'base64') {
+    if (!uncounted) return sextets(frame, end - start);
     // Padding and white space carry nothing. A plain loop: lines are short, and a native
     // search per byte value costs more in calls than it saves.
     let characters = 0;
@@ -414,9 +416,7 @@ function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number):
       const byte = bytes[i]!;
       if (byte !== EQUALS && byte !== SPACE && byte !== TAB) characters++;
     }
-    const before = frame.sextets;
-    frame.sextets += characters;
-    return Math.floor((frame.sextets * 3) / 4) - Math.floor((before * 3) / 4);
+    return sextets(frame, characters);
   }
   if (encoding !== 'quoted-printable') return end - start;
   let length = 0;
@@ -454,6 +454,42 @@ function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number):
   }
   return length;
 }
+
+/** Bytes decoded once `characters` more base64 characters are seen: whole bytes only, the rest carried. */
+function sextets(frame: Frame, characters: number): number {
+  const before = frame.sextets;
+  frame.sextets += characters;
+  return Math.floor((frame.sextets * 3) / 4) - Math.floor((before * 3) / 4);
+}
+
+/**
+ * Whether a span of a chunk holds a byte base64 does not count ("=", space, tab), found by
+ * native search: each byte's next position in the chunk is looked for once and kept until
+ * passed, so a chunk costs one search per such byte, not a loop over every character.
+ */
+class UncountedBytes {
+  #chunk: Buffer | null = null;
+  readonly #next = [0, 0, 0];
+
+  within(chunk: Buffer, start: number, end: number): boolean {
+    if (chunk !== this.#chunk) {
+      this.#chunk = chunk;
+      this.#next.fill(-1);
+    }
+    for (let index = 0; index < UNCOUNTED.length; index++) {
+      let at = this.#next[index]!;
+      if (at !== Infinity && at < start) {
+        const found = chunk.indexOf(UNCOUNTED[index]!, start);
+        at = found === -1 ? Infinity : found;
+        this.#next[index] = at;
+      }
+      if (at < end) return true;
+    }
+    return false;
+  }
+}
+
+const UNCOUNTED = [EQUALS, SPACE, TAB];
 
 function isHex(byte: number): boolean {
   return (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102);
