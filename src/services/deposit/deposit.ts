@@ -19,6 +19,7 @@ import { commitDeposit } from './deposit-batcher.ts';
 import { checkOriginator } from './originator.ts';
 import { resolveRecipients, type ResolvedRecipient } from './recipients.ts';
 import { authorizeSender } from './sender.ts';
+import { snapshotAddresses, type AddressSnapshot } from './address-snapshot.ts';
 import { normalIns } from '../../core/ins.ts';
 import { checkVaultOptions, vaultItemsFor, type VaultOptions } from '../vault/vault-items.ts';
 import { sendVaultNotices } from '../vault/vault-notices.ts';
@@ -81,8 +82,14 @@ async function depositChecked(ctx: ServiceContext, request: DepositRequest): Pro
   const filing = request.fileInto ?? null;
   checkVaultOptions(request.vault);
   if (filing) await checkFiling(ctx, request.principal, filing.mailboxId);
-  const { senderText: envelopeSender, senderMailbox } = filing ? { senderText: '', senderMailbox: null } : await checkSender(ctx, request);
-  const fromEnvelope = !filing && request.envelope.to ? await resolveRecipients(ctx, ctx.sql.read, request.envelope.to) : null;
+  // A user's submission with its envelope: the sender's right and the recipients' mailboxes in one read.
+  const to = filing ? undefined : request.envelope.to;
+  const snapshot =
+    to && to.length <= ctx.limits.maxRecipients && request.principal.kind === 'user' && request.envelope.from !== ''
+      ? await snapshotAddresses(ctx.sql.read, request.principal.userId, [request.envelope.from, ...to])
+      : null;
+  const { senderText: envelopeSender, senderMailbox } = filing ? { senderText: '', senderMailbox: null } : await checkSender(ctx, request, snapshot);
+  const fromEnvelope = to ? await resolveRecipients(ctx, ctx.sql.read, to, snapshot) : null;
 
   const messageId = newOrderedId('msg', now);
   const blobKey = newBlobKey(new Date(now));
@@ -221,14 +228,14 @@ export function mailerDaemon(ctx: ServiceContext): string {
  * The envelope sender and the right to use it. The null sender (`MAIL FROM:<>`) is only the
  * operator's own: delivery status notifications, filed as from the mailer daemon.
  */
-async function checkSender(ctx: ServiceContext, request: DepositRequest): Promise<{ senderText: string; senderMailbox: MailboxRow | null }> {
+async function checkSender(ctx: ServiceContext, request: DepositRequest, snapshot: AddressSnapshot | null): Promise<{ senderText: string; senderMailbox: MailboxRow | null }> {
   if (request.envelope.from === '') {
     if (request.principal.kind !== 'operator' || request.principal.name !== SYSTEM_OPERATOR) throw new MissiveError('forbidden', 'only the operator itself sends with a null sender');
     return { senderText: mailerDaemon(ctx), senderMailbox: null };
   }
   const sender = parseAddress(request.envelope.from);
   const senderText = `${sender.local}@${sender.domain}`;
-  return { senderText, senderMailbox: await authorizeSender(ctx, ctx.sql.read, request.principal, senderText) };
+  return { senderText, senderMailbox: await authorizeSender(ctx, ctx.sql.read, request.principal, senderText, snapshot) };
 }
 
 /** Filing into a mailbox (APPEND) changes what every member sees: the manage right. */

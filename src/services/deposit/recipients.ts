@@ -4,6 +4,7 @@ import { routeFor, type Route } from '../../core/routes.ts';
 import { findMailboxesByKeys, type MailboxRow } from '../../store/repositories/accounts.ts';
 import type { Queryable } from '../../store/repositories/queryable.ts';
 import type { ServiceContext } from '../context.ts';
+import type { AddressSnapshot } from './address-snapshot.ts';
 
 /** A recipient and where its copy goes: a local mailbox, or (mailbox null) another operator's domain or the vault. */
 export type ResolvedRecipient = { address: string; key: string; domain: string; route: Route; mailbox: MailboxRow | null };
@@ -13,7 +14,7 @@ export type ResolvedRecipient = { address: string; key: string; domain: string; 
  * a message is never delivered to some and silently dropped for others. An address outside the
  * trust space is never sent as mail: its copy stays in the vault.
  */
-export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addresses: readonly string[]): Promise<ResolvedRecipient[]> {
+export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addresses: readonly string[], snapshot: AddressSnapshot | null = null): Promise<ResolvedRecipient[]> {
   if (addresses.length === 0) throw new MissiveError('invalid_argument', 'the message has no recipient');
   if (addresses.length > ctx.limits.maxRecipients) {
     throw new MissiveError('too_many_recipients', `too many recipients: ${addresses.length} (at most ${ctx.limits.maxRecipients})`, {
@@ -25,7 +26,9 @@ export async function resolveRecipients(ctx: ServiceContext, q: Queryable, addre
     const address = parseAddress(text);
     parsed.set(addressKey(address), { address: `${address.local}@${address.domain}`, domain: address.domain });
   }
-  const found = new Map((await findMailboxesByKeys(q, [...parsed.keys()])).map((mailbox) => [mailbox.address_key, mailbox]));
+  const keys = [...parsed.keys()];
+  const rows = snapshot && keys.every((key) => snapshot.keys.has(key)) ? keys.flatMap((key) => snapshot.found.get(key)?.mailbox ?? []) : await findMailboxesByKeys(q, keys);
+  const found = new Map(rows.map((mailbox) => [mailbox.address_key, mailbox]));
   const unknown: string[] = [];
   const resolved: ResolvedRecipient[] = [];
   for (const [key, { address, domain }] of parsed) {

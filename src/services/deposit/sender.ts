@@ -5,6 +5,7 @@ import { routeFor } from '../../core/routes.ts';
 import { findMailboxByKey, mailboxAndMembership, type MailboxRow } from '../../store/repositories/accounts.ts';
 import type { Queryable } from '../../store/repositories/queryable.ts';
 import type { ServiceContext } from '../context.ts';
+import type { AddressSnapshot } from './address-snapshot.ts';
 
 /**
  * The right to send from an address. A local address needs a principal with the send right on
@@ -12,7 +13,7 @@ import type { ServiceContext } from '../context.ts';
  * another operator, authenticated by mutual TLS in the SMTP issue), or sent by a vault reader
  * from the address the link was for. Returns the local mailbox, or null for a sender elsewhere.
  */
-export async function authorizeSender(ctx: ServiceContext, q: Queryable, principal: Principal, sender: string): Promise<MailboxRow | null> {
+export async function authorizeSender(ctx: ServiceContext, q: Queryable, principal: Principal, sender: string, snapshot: AddressSnapshot | null = null): Promise<MailboxRow | null> {
   const key = addressKey(sender);
   const domain = key.slice(key.lastIndexOf('@') + 1);
   if (routeFor(domain, ctx.localDomains, ctx.trustedDomains) !== 'local') {
@@ -23,7 +24,7 @@ export async function authorizeSender(ctx: ServiceContext, q: Queryable, princip
   }
   if (principal.kind === 'user') {
     // The mailbox and the user's membership in one query: this runs for every message submitted.
-    const found = await mailboxAndMembership(q, key, principal.userId);
+    const found = snapshot?.userId === principal.userId && snapshot.keys.has(key) ? snapshot.found.get(key) : await mailboxAndMembership(q, key, principal.userId);
     if (!found || !mayAct(principal, found.mailbox.id, 'send', found.member)) throw refused(principal, sender);
     return found.mailbox;
   }

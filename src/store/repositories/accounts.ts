@@ -147,27 +147,43 @@ export async function membership(q: Queryable, userId: string, mailboxId: string
 // Asked before every read of a mailbox (each batch of an IMAP FETCH of bodies, each web request): compiled once.
 const membershipQuery = prepared((q, userId: string, mailboxId: string) => activeMembers(q).where('m.user_id', '=', userId).where('m.mailbox_id', '=', mailboxId));
 
+export type MailboxAndMembership = { mailbox: MailboxRow; member: MemberRow | undefined };
+
 /** The mailbox at an address and, in the same query, a user's active membership of it. */
-export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<{ mailbox: MailboxRow; member: MemberRow | undefined } | undefined> {
-  const [row] = await mailboxAndMembershipQuery(q, addressKey, userId);
-  if (!row) return undefined;
-  const { active_user_id, can_read, can_send, can_manage, ...mailbox } = row;
-  // A disabled user's membership carries no rights, as in activeMembers.
-  const member = active_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: active_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
-  return { mailbox, member };
+export async function mailboxAndMembership(q: Queryable, addressKey: string, userId: string): Promise<MailboxAndMembership | undefined> {
+  return (await mailboxesAndMemberships(q, [addressKey], userId)).get(addressKey);
+}
+
+/**
+ * The mailboxes at some addresses, by address key, each with a user's active membership of it:
+ * one query for a deposit's sender right and its recipients' mailboxes (each read of the
+ * database after a write begins by dropping the connection's page cache: fewer reads, less of that).
+ */
+export async function mailboxesAndMemberships(q: Queryable, addressKeys: readonly string[], userId: string): Promise<Map<string, MailboxAndMembership>> {
+  const found = new Map<string, MailboxAndMembership>();
+  if (addressKeys.length === 0) return found;
+  for (const row of await mailboxesAndMembershipsQuery(q, userId, addressKeys)) {
+    const { active_user_id, can_read, can_send, can_manage, ...mailbox } = row;
+    // A disabled user's membership carries no rights, as in activeMembers.
+    const member = active_user_id === null ? undefined : toMember({ mailbox_id: mailbox.id, user_id: active_user_id, can_read: can_read!, can_send: can_send!, can_manage: can_manage! });
+    found.set(mailbox.address_key, { mailbox, member });
+  }
+  return found;
 }
 
 // Asked for every message submitted: plain joins (a derived table would be materialised for
-// every membership of the user), compiled once (see prepared.ts).
-const mailboxAndMembershipQuery = prepared((q, addressKey: string, userId: string) =>
-  q
-    .selectFrom('mailbox as b')
-    .leftJoin('mailbox_member as m', (join) => join.onRef('m.mailbox_id', '=', 'b.id').on('m.user_id', '=', userId))
-    .leftJoin('user_account as u', (join) => join.onRef('u.id', '=', 'm.user_id').on('u.disabled_at', 'is', null))
-    .selectAll('b')
-    .select(['u.id as active_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
-    // address_key is unique. No LIMIT: a bound LIMIT makes SQLite prepare the statement again at every run.
-    .where('b.address_key', '=', addressKey),
+// every membership of the user), compiled once per number of addresses (see prepared.ts).
+const mailboxesAndMembershipsQuery = prepared(
+  (q, userId: string, addressKeys: readonly string[]) =>
+    q
+      .selectFrom('mailbox as b')
+      .leftJoin('mailbox_member as m', (join) => join.onRef('m.mailbox_id', '=', 'b.id').on('m.user_id', '=', userId))
+      .leftJoin('user_account as u', (join) => join.onRef('u.id', '=', 'm.user_id').on('u.disabled_at', 'is', null))
+      .selectAll('b')
+      .select(['u.id as active_user_id', 'm.can_read', 'm.can_send', 'm.can_manage'])
+      // address_key is unique. No LIMIT: a bound LIMIT makes SQLite prepare the statement again at every run.
+      .where('b.address_key', 'in', addressKeys),
+  (_userId, addressKeys) => String(addressKeys.length),
 );
 
 function toMember(row: { mailbox_id: string; user_id: string; can_read: number; can_send: number; can_manage: number }): MemberRow {
