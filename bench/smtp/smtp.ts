@@ -15,7 +15,7 @@ const exec = promisify(execFile);
 const LOAD = fileURLToPath(new URL('./load.py', import.meta.url));
 
 type Load = { accepted: number; failed: number; failures: string[]; seconds: number; start: number; loadCpuSeconds: number };
-type Plan = { count: number; connections: number; perConnection: number; messageFile: string };
+type Plan = { count: number; connections: number; perConnection: number; messageFile: string; quiet?: boolean };
 
 /**
  * Durable messages per second over SMTP: 20 KB messages to 3 local recipients, 32 connections
@@ -37,17 +37,27 @@ export async function main(args: string[]): Promise<void> {
       connections: { type: 'string', default: '32' },
       'per-connection': { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
+      'warm-up': { type: 'string', default: '1000' },
       'no-peer': { type: 'boolean', default: false },
     },
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'missive-bench-smtp-'));
   const plan: Plan = { count: Number(values.count), connections: Number(values.connections), perConnection: Number(values['per-connection']), messageFile: path.join(dir, 'message.eml') };
   const rounds = Math.max(1, Number(values.rounds));
+  const warmUp = Number(values['warm-up']);
   writeFileSync(plan.messageFile, benchMessage());
   console.log(`smtp: ${plan.count} messages of ~20 KB to 3 recipients, ${plan.connections} connections of ${plan.perConnection} messages, STARTTLS (TLS 1.2, MSSanté suites); one asyncio load generator; ${rounds} alternated round(s)`);
   const figures: Record<string, number | number[]> = {};
   const peer = values['no-peer'] ? null : await startPeer();
   try {
+    if (warmUp > 0) {
+      // A server runs for months: the figures are its steady state, not the first seconds of a
+      // process whose code is still being compiled. Both servers take these first, unmeasured.
+      console.log(`warm-up (not measured): ${warmUp} messages to each server`);
+      const quiet = { ...plan, count: warmUp, quiet: true };
+      await benchMissive('sqlite', quiet);
+      if (peer) await benchPostfixAccept(peer, quiet);
+    }
     const missive: number[] = [];
     const accepted: number[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -74,7 +84,7 @@ export async function main(args: string[]): Promise<void> {
     await peer?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(JSON.stringify({ bench: 'smtp', ...plan, messageFile: undefined, rounds, messagesPerSecond: figures }));
+  console.log(JSON.stringify({ bench: 'smtp', ...plan, messageFile: undefined, rounds, warmUp, messagesPerSecond: figures }));
 }
 
 function median(values: readonly number[]): number {
@@ -105,10 +115,12 @@ async function benchMissive(engine: 'sqlite' | 'postgres', plan: Plan): Promise<
       const used = process.cpuUsage(cpu);
       const cpuSeconds = (used.user + used.system) / 1e6;
       const rate = out.accepted / out.seconds;
-      console.log(
-        `missive ${engine}: ${out.accepted} messages stored and delivered (250 after commit) in ${out.seconds.toFixed(2)} s = ${rate.toFixed(0)} msg/s ` +
-          `(Missive ${cpuSeconds.toFixed(1)} s CPU, ${((cpuSeconds / Math.max(out.accepted, 1)) * 1000).toFixed(2)} ms per message; load generator ${out.loadCpuSeconds.toFixed(1)} s CPU)`,
-      );
+      if (!plan.quiet) {
+        console.log(
+          `missive ${engine}: ${out.accepted} messages stored and delivered (250 after commit) in ${out.seconds.toFixed(2)} s = ${rate.toFixed(0)} msg/s ` +
+            `(Missive ${cpuSeconds.toFixed(1)} s CPU, ${((cpuSeconds / Math.max(out.accepted, 1)) * 1000).toFixed(2)} ms per message; load generator ${out.loadCpuSeconds.toFixed(1)} s CPU)`,
+        );
+      }
       return Math.round(rate);
     } finally {
       await smtp.close();
@@ -142,7 +154,7 @@ async function benchPostfixAccept(peer: Peer, plan: Plan): Promise<number> {
   await peer.postfix.reset();
   const accept = await load(plan, { port: peer.postfix.acceptPort, ca: peer.ca });
   const accepted = accept.accepted / accept.seconds;
-  console.log(`postfix accept only: ${accept.accepted} messages queued (fsync, then held) in ${accept.seconds.toFixed(2)} s = ${accepted.toFixed(0)} msg/s (load generator ${accept.loadCpuSeconds.toFixed(1)} s CPU)`);
+  if (!plan.quiet) console.log(`postfix accept only: ${accept.accepted} messages queued (fsync, then held) in ${accept.seconds.toFixed(2)} s = ${accepted.toFixed(0)} msg/s (load generator ${accept.loadCpuSeconds.toFixed(1)} s CPU)`);
   return Math.round(accepted);
 }
 
