@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const CODE_DIGITS = 6;
 export const CODE_TTL_MS = 10 * 60_000;
@@ -13,11 +13,11 @@ export function newCode(): string {
  * The stored form of a code: a keyed digest bound to its challenge, so a copy of the database
  * neither reveals codes nor lets one try the million candidates offline.
  */
-export function codeDigest(key: Buffer, challengeId: string, code: string): string {
+export function codeDigest(key: KeyObject, challengeId: string, code: string): string {
   return createHmac('sha256', key).update(`${challengeId}:${code}`).digest('hex');
 }
 
-export function codeMatches(key: Buffer, challengeId: string, code: string, digest: string): boolean {
+export function codeMatches(key: KeyObject, challengeId: string, code: string, digest: string): boolean {
   if (!/^\d{6}$/.test(code)) return false;
   const expected = Buffer.from(codeDigest(key, challengeId, code), 'hex');
   const stored = Buffer.from(digest, 'hex');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { addressKeyOrNull } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { CODE_MAX_ATTEMPTS, CODE_TTL_MS, codeDigest, codeMatches, newCode } from '../../core/one-time-code.ts';
@@ -161,7 +161,7 @@ export async function resolveUser(ctx: ServiceContext, identifier: string): Prom
   return user && user.disabled_at === null ? user : undefined;
 }
 
-function codeKey(ctx: ServiceContext): Buffer {
+function codeKey(ctx: ServiceContext): KeyObject {
   return deriveSubkey(ctx.kek, 'one-time-code/v1');
 }
 
