@@ -236,14 +236,14 @@ export class MimeIndexer {
   }
 
   /** Counts body bytes of the current line (its line end, if present, excluded from the counts). */
-  #countBody(frame: Frame, bytes: Buffer, start: number, end: number, uncounted = true): void {
+  #countBody(frame: Frame, bytes: Buffer, start: number, end: number, mayHoldUncounted = true): void {
     if (this.#preview?.part === frame.part) this.#keepPreview(bytes.subarray(start, end));
     let content = end;
     if (content > start && bytes[content - 1] === LF) content--;
     if (content > start && bytes[content - 1] === CR) content--;
     if (content === start) return;
     this.#commitLineEnd(frame);
-    this.#grow(frame.part, decodedLength(frame, bytes, start, content, uncounted));
+    this.#grow(frame.part, decodedLength(frame, bytes, start, content, mayHoldUncounted));
   }
 
   #bodyLineEnd(frame: Frame): void {
@@ -405,10 +405,10 @@ function isAttachment(part: MimePart): boolean {
  * runs a byte-level decoder whose state crosses chunks: "=XX" with two hex digits is one byte,
  * "=" followed by anything else is literal, white space counts only once non-space follows it.
  */
-function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number, uncounted: boolean): number {
+function decodedLength(frame: Frame, bytes: Buffer, start: number, end: number, mayHoldUncounted: boolean): number {
   const encoding = frame.part.encoding;
   if (encoding === 'base64') {
-    if (!uncounted) return sextets(frame, end - start);
+    if (!mayHoldUncounted) return sextets(frame, end - start);
     // Padding and white space carry nothing. A plain loop: lines are short, and a native
     // search per byte value costs more in calls than it saves.
     let characters = 0;
@@ -469,7 +469,8 @@ function sextets(frame: Frame, characters: number): number {
  */
 class UncountedBytes {
   #chunk: Buffer | null = null;
-  readonly #next = [0, 0, 0];
+  /** Per byte of UNCOUNTED: its next position in the chunk, -1 not looked for yet, Infinity none left. */
+  readonly #next = [-1, -1, -1];
 
   within(chunk: Buffer, start: number, end: number): boolean {
     if (chunk !== this.#chunk) {
