@@ -1,8 +1,11 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-/** How much of the file readers map. Address space, not memory: pages are shared with the kernel's file cache. */
+/** How much of the file content readers map. Address space, not memory: pages are shared with the kernel's file cache. */
 export const READER_MMAP_MIB = 1024;
+
+/** The main thread's reader's page cache: a mailbox's listing (envelopes of thousands of messages) stays in it between writes. */
+export const READER_CACHE_MIB = 64;
 
 /**
  * Kysely's SQLite dialect speaks better-sqlite3's interface; node:sqlite is close enough that a
