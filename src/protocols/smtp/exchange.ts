@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { PromptSmtpServer } from './prompt-greeting.ts';
+import { MissiveSmtpServer } from './missive-smtp-server.ts';
 import { addressKey, parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { routeFor } from '../../core/routes.ts';
@@ -27,7 +27,7 @@ export async function startExchange(ctx: ServiceContext, options: ExchangeOption
   const connections = connectionsPerAddress(options.connectionsPerAddress);
   // The verified certificate subject of each TLS session, by session id.
   const peers = new Map<string, Subject>();
-  const server = new PromptSmtpServer({
+  const server = new MissiveSmtpServer({
     secure: false,
     name: options.domain,
     banner: 'Missive ESMTP (MSSanté exchange)',

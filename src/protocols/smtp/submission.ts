@@ -1,5 +1,5 @@
 import type { SMTPServerSession } from 'smtp-server';
-import { PromptSmtpServer } from './prompt-greeting.ts';
+import { MissiveSmtpServer } from './missive-smtp-server.ts';
 import { parseAddress } from '../../core/address.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
@@ -28,7 +28,7 @@ export async function startSubmission(ctx: ServiceContext, options: SubmissionOp
   const connections = connectionsPerAddress(options.connectionsPerAddress);
   const allowedSenders = new WeakMap<SMTPServerSession, Set<string>>();
   const make = (secure: boolean) =>
-    new PromptSmtpServer({
+    new MissiveSmtpServer({
       secure,
       name: options.domain,
       banner: 'Missive ESMTP submission',
