@@ -8,7 +8,23 @@ export type Address = { readonly local: string; readonly domain: string };
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+// Addresses already parsed, by the text given: a message's few addresses are parsed some twenty
+// times on its way in (SMTP envelope, address snapshot, sender and recipient checks, header
+// kinds). Bounded, and only what parsed: text that does not parse is refused afresh each time.
+const KNOWN_LIMIT = 10_000;
+const parsed = new Map<string, Address>();
+const keys = new Map<string, string>();
+
 export function parseAddress(input: string): Address {
+  const known = parsed.get(input);
+  if (known) return known;
+  const address = Object.freeze(parseUnknown(input));
+  if (parsed.size >= KNOWN_LIMIT) parsed.clear();
+  parsed.set(input, address);
+  return address;
+}
+
+function parseUnknown(input: string): Address {
   const text = input.trim();
   const at = text.lastIndexOf('@');
   if (text.length > 254 || at <= 0 || at === text.length - 1) {
@@ -37,8 +53,13 @@ export function formatAddress(address: Address): string {
 
 /** The key under which a mailbox is stored and found: MSSanté addresses are case-insensitive in practice. */
 export function addressKey(input: string | Address): string {
-  const address = typeof input === 'string' ? parseAddress(input) : input;
-  return formatAddress(address).toLowerCase();
+  if (typeof input !== 'string') return formatAddress(input).toLowerCase();
+  const known = keys.get(input);
+  if (known !== undefined) return known;
+  const key = formatAddress(parseAddress(input)).toLowerCase();
+  if (keys.size >= KNOWN_LIMIT) keys.clear();
+  keys.set(input, key);
+  return key;
 }
 
 /** The key of an address, or null when the text is not one (for comparisons with untrusted headers). */

@@ -97,3 +97,23 @@ describe('addressKey', () => {
     assert.throws(() => addressKey('not an address'), (error: unknown) => isMissiveError(error, 'invalid_address'));
   });
 });
+
+describe('addresses parsed again', () => {
+  it('give the same parts and key, which no caller can change', () => {
+    const first = parseAddress(' Dr.Martin@Hopital.Example.FR ');
+    const again = parseAddress(' Dr.Martin@Hopital.Example.FR ');
+    assert.deepEqual(again, { local: 'Dr.Martin', domain: 'hopital.example.fr' });
+    assert.equal(again, first);
+    assert.ok(Object.isFrozen(again));
+    assert.throws(() => ((again as { local: string }).local = 'someone.else'));
+    assert.equal(addressKey(' Dr.Martin@Hopital.Example.FR '), 'dr.martin@hopital.example.fr');
+    assert.equal(addressKey(' Dr.Martin@Hopital.Example.FR '), 'dr.martin@hopital.example.fr');
+  });
+
+  it('are refused again when they were refused, and thousands of distinct ones still parse', () => {
+    refuses('no-at-sign.example.fr', /not a mailbox address/);
+    refuses('no-at-sign.example.fr', /not a mailbox address/);
+    for (let n = 0; n < 25_000; n++) assert.equal(addressKey(`User${n}@Example.FR`), `user${n}@example.fr`);
+    assert.deepEqual(parseAddress('User7@Example.FR'), { local: 'User7', domain: 'example.fr' });
+  });
+});
