@@ -1,5 +1,5 @@
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { randomBytes } from 'node:crypto';
+import { mailboxList } from '../../core/address-list.ts';
 import { contentDigester } from '../../core/digest.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { ownConcat } from '../../core/own-buffer.ts';
@@ -138,7 +138,7 @@ async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenera
 
 function addressesIn(value: string | undefined): string[] {
   if (!value) return [];
-  return addressparser(value, { flatten: true })
+  return mailboxList(value)
     .map((entry) => entry.address)
     .filter((address): address is string => typeof address === 'string' && address !== '');
 }

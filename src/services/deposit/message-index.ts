@@ -1,4 +1,4 @@
-import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { mailboxList } from '../../core/address-list.ts';
 import { headerValue, type HeaderField } from '../../core/header-block.ts';
 import { decodeHeaderText } from '../../core/header-text.ts';
 import { MimeIndexer } from '../../core/mime/mime-indexer.ts';
@@ -118,7 +118,7 @@ function attachmentsOf(root: MimePart): IndexedAttachment[] {
 function addresses(headers: readonly HeaderField[], name: string): IndexedAddress[] {
   const value = headerValue(headers, name);
   if (!value) return [];
-  return addressparser(value, { flatten: true })
+  return mailboxList(value)
     .filter((entry) => typeof entry.address === 'string' && entry.address !== '')
     .map((entry) => ({ name: decodeHeaderText(entry.name ?? ''), address: entry.address }));
 }

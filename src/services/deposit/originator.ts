@@ -1,5 +1,5 @@
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { addressKey, addressKeyOrNull } from '../../core/address.ts';
+import { addressList } from '../../core/address-list.ts';
 import { decodeHeaderText } from '../../core/header-text.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -34,7 +34,7 @@ type Entry = { name: string; address: string; group: boolean };
 
 function parse(value: string | null): Entry[] {
   if (!value) return [];
-  return addressparser(value).map((entry) =>
+  return addressList(value).map((entry) =>
     'group' in entry && entry.group
       ? { name: decodeHeaderText(entry.name ?? ''), address: '', group: true }
       : { name: decodeHeaderText(entry.name ?? ''), address: (entry as { address?: string }).address ?? '', group: false },
