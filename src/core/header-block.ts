@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { MissiveError } from './errors.ts';
 
 /** One header field as it stands in the message: name as written, value unfolded (CRLF+WSP → WSP). */
@@ -71,10 +71,12 @@ export function readHeaderFields(block: Buffer, onError: (reason: string) => voi
   // only values are decoded as UTF-8, so an 8-bit byte is never counted as three.
   const lines = block.toString('latin1').split('\r\n');
   if (lines.at(-1) === '') lines.pop();
+  // Most header blocks are ASCII, whose lines read the same either way.
+  const ascii = isAscii(block);
   const fields: { name: string; value: string }[] = [];
   lines.forEach((raw, index) => {
     if (raw.length > MAX_LINE) return onError(`header line ${index + 1} is longer than ${MAX_LINE} bytes`);
-    const line = Buffer.from(raw, 'latin1').toString('utf8');
+    const line = ascii ? raw : Buffer.from(raw, 'latin1').toString('utf8');
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = fields.at(-1);
       if (last === undefined) return onError('the message starts with a continuation line');
@@ -92,7 +94,8 @@ export function readHeaderFields(block: Buffer, onError: (reason: string) => voi
 
 export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  return fields.find((field) => field.name.toLowerCase() === lower)?.value;
+  // Lengths first: most names differ in length, and comparing them lower-cased makes a string each time.
+  return fields.find((field) => field.name.length === lower.length && field.name.toLowerCase() === lower)?.value;
 }
 
 /** RFC 5322 date-time for headers Missive adds (Date, Received), always in UTC. */

@@ -21,19 +21,25 @@ export function newId(prefix: string): string {
  * whole to the log at every commit; keys that follow the clock land together at the end.
  */
 export function newOrderedId(prefix: string, now = Date.now()): string {
-  let time = '';
+  // Written as bytes, then made one string: a character at a time made a string per character.
+  const text = Buffer.allocUnsafe(TIME_CHARS + RANDOM_CHARS);
   let rest = Math.max(0, Math.floor(now));
-  for (let i = 0; i < TIME_CHARS; i++) {
-    time = SORTED_ALPHABET[rest % 32] + time;
+  for (let i = TIME_CHARS - 1; i >= 0; i--) {
+    text[i] = SORTED_ALPHABET.charCodeAt(rest % 32);
     rest = Math.floor(rest / 32);
   }
-  return `${prefix}_${time}${randomText(RANDOM_CHARS)}`;
+  text.set(randomLetters(RANDOM_CHARS), TIME_CHARS);
+  return `${prefix}_${text.toString('latin1')}`;
 }
 
 /** `chars` random characters of `a-z2-7` (5 bits each): easy to read out and to type, nothing a shell or a command line treats specially. */
 export function randomText(chars: number): string {
+  return randomLetters(chars).toString('latin1');
+}
+
+/** Random bytes made letters of ALPHABET, in place. */
+function randomLetters(chars: number): Buffer {
   const bytes = secureRandomBytes(chars);
-  let text = '';
-  for (const byte of bytes) text += ALPHABET[byte & 31];
-  return text;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = ALPHABET.charCodeAt(bytes[i]! & 31);
+  return bytes;
 }
