@@ -3,8 +3,10 @@ import addressparser, { type Address, type MailboxAddress } from 'nodemailer/lib
 // Readings of address fields already made, by field value: a message's From, To and Cc are each
 // read two or three times on its way in (recipients from the header, the index, the originator
 // check), and correspondents write with the same fields again and again. The parser builds many
-// small objects per character read; kept readings spare the work and the garbage. Bounded.
+// small objects per character read; kept readings spare the work and the garbage. Bounded in
+// number and in size: a field longer than a few addresses is read each time, never kept.
 const KNOWN_LIMIT = 2_000;
+const KNOWN_VALUE_CHARS = 1_000;
 const grouped = new Map<string, readonly Readonly<Address>[]>();
 const flattened = new Map<string, readonly Readonly<MailboxAddress>[]>();
 
@@ -19,6 +21,7 @@ export function mailboxList(value: string): readonly Readonly<MailboxAddress>[] 
 }
 
 function known<T extends object>(table: Map<string, readonly T[]>, value: string, read: () => T[]): readonly T[] {
+  if (value.length > KNOWN_VALUE_CHARS) return read();
   const kept = table.get(value);
   if (kept) return kept;
   const entries = deepFreeze(read());

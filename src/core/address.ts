@@ -10,8 +10,10 @@ const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 // Addresses already parsed, by the text given: a message's few addresses are parsed some twenty
 // times on its way in (SMTP envelope, address snapshot, sender and recipient checks, header
-// kinds). Bounded, and only what parsed: text that does not parse is refused afresh each time.
+// kinds). Bounded in number and size, and only what parsed: text that does not parse is refused
+// afresh each time.
 const KNOWN_LIMIT = 10_000;
+const KNOWN_TEXT_CHARS = 256;
 const parsed = new Map<string, Address>();
 const keys = new Map<string, string>();
 
@@ -19,6 +21,7 @@ export function parseAddress(input: string): Address {
   const known = parsed.get(input);
   if (known) return known;
   const address = Object.freeze(parseUnknown(input));
+  if (input.length > KNOWN_TEXT_CHARS) return address;
   if (parsed.size >= KNOWN_LIMIT) parsed.clear();
   parsed.set(input, address);
   return address;
@@ -57,6 +60,7 @@ export function addressKey(input: string | Address): string {
   const known = keys.get(input);
   if (known !== undefined) return known;
   const key = formatAddress(parseAddress(input)).toLowerCase();
+  if (input.length > KNOWN_TEXT_CHARS) return key;
   if (keys.size >= KNOWN_LIMIT) keys.clear();
   keys.set(input, key);
   return key;

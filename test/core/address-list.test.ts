@@ -37,3 +37,11 @@ test('thousands of distinct fields are read right, the table of readings staying
   for (let n = 0; n < 5_000; n++) assert.equal(mailboxList(`Person ${n} <p${n}@example.fr>`)[0]!.address, `p${n}@example.fr`);
   assert.equal(mailboxList('Person 1 <p1@example.fr>')[0]!.name, 'Person 1');
 });
+
+test('a long field is read afresh each time and never kept', () => {
+  const long = Array.from({ length: 200 }, (_, n) => `p${n}@example.fr`).join(', ');
+  const first = mailboxList(long);
+  assert.equal(first.length, 200);
+  assert.notEqual(mailboxList(long), first);
+  assert.deepEqual(mailboxList(long), first);
+});

@@ -115,5 +115,8 @@ describe('addresses parsed again', () => {
     refuses('no-at-sign.example.fr', /not a mailbox address/);
     for (let n = 0; n < 25_000; n++) assert.equal(addressKey(`User${n}@Example.FR`), `user${n}@example.fr`);
     assert.deepEqual(parseAddress('User7@Example.FR'), { local: 'User7', domain: 'example.fr' });
+    const padded = `${' '.repeat(5_000)}Padded@Example.FR`;
+    assert.deepEqual(parseAddress(padded), { local: 'Padded', domain: 'example.fr' });
+    assert.equal(addressKey(padded), 'padded@example.fr');
   });
 });
