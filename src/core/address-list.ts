@@ -1,33 +1,30 @@
 import addressparser, { type Address, type MailboxAddress } from 'nodemailer/lib/addressparser/index.js';
+import { keptByText } from './kept-by-text.ts';
 
 // Readings of address fields already made, by field value: a message's From, To and Cc are each
 // read two or three times on its way in (recipients from the header, the index, the originator
 // check), and correspondents write with the same fields again and again. The parser builds many
-// small objects per character read; kept readings spare the work and the garbage. Bounded in
-// number and in size: a field longer than a few addresses is read each time, never kept.
-const KNOWN_LIMIT = 2_000;
-const KNOWN_VALUE_CHARS = 1_000;
-const grouped = new Map<string, readonly Readonly<Address>[]>();
-const flattened = new Map<string, readonly Readonly<MailboxAddress>[]>();
+// small objects per character read; kept readings spare the work and the garbage. A field longer
+// than a few addresses is read each time, never kept.
+const grouped = keptByText<readonly Readonly<Address>[]>(2_000, 1_000);
+const flattened = keptByText<readonly Readonly<MailboxAddress>[]>(2_000, 1_000);
 
 /** The entries of an address field (mailboxes and groups), as nodemailer's addressparser reads them; shared, so frozen. */
 export function addressList(value: string): readonly Readonly<Address>[] {
-  return known(grouped, value, () => addressparser(value));
+  return grouped(value, readGrouped);
 }
 
 /** The mailboxes of an address field, groups opened (addressparser's `flatten`); shared, so frozen. */
 export function mailboxList(value: string): readonly Readonly<MailboxAddress>[] {
-  return known(flattened, value, () => addressparser(value, { flatten: true }));
+  return flattened(value, readFlattened);
 }
 
-function known<T extends object>(table: Map<string, readonly T[]>, value: string, read: () => T[]): readonly T[] {
-  if (value.length > KNOWN_VALUE_CHARS) return read();
-  const kept = table.get(value);
-  if (kept) return kept;
-  const entries = deepFreeze(read());
-  if (table.size >= KNOWN_LIMIT) table.clear();
-  table.set(value, entries);
-  return entries;
+function readGrouped(value: string): readonly Readonly<Address>[] {
+  return deepFreeze(addressparser(value));
+}
+
+function readFlattened(value: string): readonly Readonly<MailboxAddress>[] {
+  return deepFreeze(addressparser(value, { flatten: true }));
 }
 
 function deepFreeze<T>(value: T): T {

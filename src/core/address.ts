@@ -1,4 +1,5 @@
 import { MissiveError } from './errors.ts';
+import { keptByText } from './kept-by-text.ts';
 
 /** A mailbox address, normalised: local part kept as written (RFC 5321 says it may be case-sensitive), domain lower-cased. */
 export type Address = { readonly local: string; readonly domain: string };
@@ -10,21 +11,16 @@ const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 // Addresses already parsed, by the text given: a message's few addresses are parsed some twenty
 // times on its way in (SMTP envelope, address snapshot, sender and recipient checks, header
-// kinds). Bounded in number and size, and only what parsed: text that does not parse is refused
-// afresh each time.
-const KNOWN_LIMIT = 10_000;
-const KNOWN_TEXT_CHARS = 256;
-const parsed = new Map<string, Address>();
-const keys = new Map<string, string>();
+// kinds). Only what parsed is kept, frozen since it is shared.
+const parsedAddresses = keptByText<Address>(10_000, 256);
+const addressKeys = keptByText<string>(10_000, 256);
 
 export function parseAddress(input: string): Address {
-  const known = parsed.get(input);
-  if (known) return known;
-  const address = Object.freeze(parseUnknown(input));
-  if (input.length > KNOWN_TEXT_CHARS) return address;
-  if (parsed.size >= KNOWN_LIMIT) parsed.clear();
-  parsed.set(input, address);
-  return address;
+  return parsedAddresses(input, parseFrozen);
+}
+
+function parseFrozen(input: string): Address {
+  return Object.freeze(parseUnknown(input));
 }
 
 function parseUnknown(input: string): Address {
@@ -57,13 +53,11 @@ export function formatAddress(address: Address): string {
 /** The key under which a mailbox is stored and found: MSSanté addresses are case-insensitive in practice. */
 export function addressKey(input: string | Address): string {
   if (typeof input !== 'string') return formatAddress(input).toLowerCase();
-  const known = keys.get(input);
-  if (known !== undefined) return known;
-  const key = formatAddress(parseAddress(input)).toLowerCase();
-  if (input.length > KNOWN_TEXT_CHARS) return key;
-  if (keys.size >= KNOWN_LIMIT) keys.clear();
-  keys.set(input, key);
-  return key;
+  return addressKeys(input, keyOfText);
+}
+
+function keyOfText(input: string): string {
+  return formatAddress(parseAddress(input)).toLowerCase();
 }
 
 /** The key of an address, or null when the text is not one (for comparisons with untrusted headers). */
