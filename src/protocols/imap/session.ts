@@ -8,6 +8,7 @@ import { continuation, status, untagged, type ResponseValue, type Status } from 
 import { ImapParseError, type ImapCommand } from './codec/values.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { UidList } from './uid-list.ts';
+import { onDrainOrClose } from '../drain-or-close.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -137,15 +138,7 @@ export class ImapSession {
     const corks = socket.writableCorked;
     for (let i = 0; i < corks; i++) socket.uncork();
     this.#corked = 0;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    await new Promise<void>((resolve) => onDrainOrClose(socket, resolve));
     for (let i = 0; i < corks; i++) socket.cork();
     return !socket.destroyed;
   }

@@ -1,4 +1,5 @@
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { onDrainOrClose } from '../drain-or-close.ts';
 
 const DOT_AT_LINE_START = Buffer.from('\n.', 'latin1');
 const END_OF_DATA = Buffer.from('\r\n.\r\n', 'latin1');
@@ -38,12 +39,6 @@ export class NativeScanStream extends SMTPStream {
     const stream = this._dataStream;
     if (!stream || !stream.writable || stream.write(content) || stream.destroyed) return done();
     // Back-pressure: the next chunk once the deposit has read this one (or has given up on the stream).
-    const resume = () => {
-      stream.removeListener('drain', resume);
-      stream.removeListener('close', resume);
-      done();
-    };
-    stream.once('drain', resume);
-    stream.once('close', resume);
+    onDrainOrClose(stream, () => done());
   }
 }
